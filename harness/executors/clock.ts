@@ -1,0 +1,77 @@
+/**
+ * Time, injected (testcontainers' common/clock.ts and k6's synctest habit): executors never read
+ * the wall clock directly, so tests drive them through minutes of virtual time without sleeping.
+ */
+import { performance } from 'node:perf_hooks';
+import { setTimeout as delay } from 'node:timers/promises';
+
+export interface Clock {
+  /** monotonic milliseconds, fractional */
+  now(): number;
+  /** resolves at or after `t` (ms on this clock), or early with no error when `signal` aborts */
+  sleepUntil(t: number, signal?: AbortSignal): Promise<void>;
+}
+
+export const realClock: Clock = {
+  now: () => performance.now(),
+  async sleepUntil(t, signal) {
+    const ms = t - performance.now();
+    if (signal?.aborted) return;
+    if (ms <= 0) return;
+    // Timers fire late by up to ~1 ms; sub-millisecond waits yield to I/O instead of sleeping.
+    if (ms < 1) return new Promise<void>((r) => setImmediate(r));
+    await delay(ms, undefined, signal ? { signal } : undefined).catch(() => undefined);
+  },
+};
+
+/** A clock that moves only when told to: `advanceTo` resolves sleepers in time order. */
+export class VirtualClock implements Clock {
+  private t = 0;
+  private sleepers: { t: number; resolve: () => void; seq: number }[] = [];
+  private seq = 0;
+
+  now(): number { return this.t; }
+
+  sleepUntil(t: number, signal?: AbortSignal): Promise<void> {
+    if (t <= this.t || signal?.aborted) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const entry = { t, resolve, seq: this.seq++ };
+      this.sleepers.push(entry);
+      signal?.addEventListener('abort', () => {
+        this.sleepers = this.sleepers.filter((s) => s !== entry);
+        resolve();
+      }, { once: true });
+    });
+  }
+
+  /** Advances to `t`, waking each sleeper at its own time and letting its continuation run. */
+  async advanceTo(t: number): Promise<void> {
+    for (;;) {
+      await flushMicrotasks();
+      this.sleepers.sort((a, b) => a.t - b.t || a.seq - b.seq);
+      const next = this.sleepers[0];
+      if (!next || next.t > t) break;
+      this.sleepers.shift();
+      this.t = Math.max(this.t, next.t);
+      next.resolve();
+    }
+    this.t = Math.max(this.t, t);
+    await flushMicrotasks();
+  }
+
+  /** Advances until nothing sleeps any more or `limit` is reached; returns the time reached. */
+  async runUntilIdle(limit = Number.MAX_SAFE_INTEGER): Promise<number> {
+    await flushMicrotasks();
+    while (this.sleepers.length > 0) {
+      const next = Math.min(...this.sleepers.map((s) => s.t));
+      if (next > limit) break;
+      await this.advanceTo(next);
+    }
+    return this.t;
+  }
+}
+
+async function flushMicrotasks(): Promise<void> {
+  // A few macrotask turns let chains of awaits settle before time moves again.
+  for (let i = 0; i < 3; i++) await new Promise<void>((r) => setImmediate(r));
+}

@@ -1,0 +1,158 @@
+/**
+ * RunResult: everything one run produced, as versioned JSON. It is the only input of every
+ * renderer, of the capacity and cost models and of baseline comparison, so `caplab report
+ * result.json` can re-render any old run. Bump RUN_RESULT_SCHEMA_VERSION on any breaking change.
+ * This file imports nothing: reports/ never reaches back into the harness.
+ */
+export const RUN_RESULT_SCHEMA_VERSION = 1 as const;
+
+/** Level one threshold reached. `no-data` means the metric had no samples: never silently Good. */
+export type Level = 'good' | 'warning' | 'critical' | 'no-data';
+
+/** Verdict of a whole run. `invalid`: the load generator was the bottleneck; `aborted`: stopped early. */
+export type Verdict = 'good' | 'warning' | 'critical' | 'invalid' | 'aborted';
+
+/** Units a metric can carry; trends of time are always milliseconds. */
+export type MetricUnit = 'ms' | 'percent' | 'bytes' | 'count' | 'bytes/s';
+
+export interface TrendSummary {
+  type: 'trend';
+  unit: MetricUnit;
+  count: number;
+  min: number;
+  max: number;
+  mean: number;
+  stdev: number;
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  p999: number;
+  /** HDR histogram, compressed base64 (hdr-histogram-js), so results merge exactly later. */
+  hdr: string;
+  /** Multiply recorded values by this to get the HDR integer scale (1000 for ms: µs resolution). */
+  hdrScale: number;
+}
+export interface CounterSummary { type: 'counter'; unit: MetricUnit; count: number; /** per second over the run */ rate: number }
+export interface RateSummary { type: 'rate'; /** fraction of true samples, 0..1 */ rate: number; passes: number; total: number }
+export interface GaugeSummary { type: 'gauge'; unit: MetricUnit; value: number; min: number; max: number }
+export type MetricSummary = TrendSummary | CounterSummary | RateSummary | GaugeSummary;
+
+/** One second (or one window) of a metric. Trends fill the percentiles; counters the count; rates passes/total; gauges value. */
+export interface SeriesPoint {
+  /** seconds since the run started, at the end of the window */
+  t: number;
+  count: number;
+  p50?: number;
+  p95?: number;
+  p99?: number;
+  max?: number;
+  passes?: number;
+  value?: number;
+}
+
+export interface ThresholdResult {
+  /** metric name plus tag filter as written, e.g. `http_req_duration{name:encode}` */
+  key: string;
+  metric: string;
+  filter: Record<string, string>;
+  /** statistic as written in the grammar, e.g. `p(95)`, `rate`, `avg` */
+  stat: string;
+  /** sliding window in seconds when the threshold is judged over the last N seconds only */
+  windowSeconds?: number;
+  /** condition for Good, e.g. `< 100ms` */
+  good: string;
+  /** condition for Warning; when absent anything not Good is Critical */
+  warning?: string;
+  value: number | null;
+  unit: MetricUnit | 'fraction';
+  level: Level;
+  /** where the line came from: the scenario file or the default profile (seed 000's table) */
+  source: 'scenario' | 'default-profile';
+  abortOnCritical: boolean;
+}
+
+export interface CheckResult { name: string; passes: number; fails: number }
+
+export interface WorkloadResult {
+  name: string;
+  executor: string;
+  /** offered load the plan asked for, iterations per second (open model), when it has one */
+  targetRate?: number;
+  /** iterations actually started per second */
+  achievedRate: number;
+  iterations: number;
+  droppedIterations: number;
+  durationSeconds: number;
+  maxVUs?: number;
+}
+
+export interface ComponentResources {
+  component: string;
+  pids: number[];
+  /** CPU in percent of one core (100 = one full core), sampled every second */
+  cpu: TrendSummary | null;
+  /** resident set size in bytes */
+  memory: TrendSummary | null;
+  limits?: { cpuCores?: number; memoryBytes?: number };
+  samples: { t: number; cpuPercent: number; rssBytes: number }[];
+  /** why sampling was unavailable, when it was */
+  unavailable?: string;
+}
+
+export interface GeneratorHealth {
+  /** CPU of the load-generating process(es), percent of one core */
+  cpu: TrendSummary | null;
+  eventLoopLag: TrendSummary | null;
+  /** how late iterations started against their intended time */
+  scheduleLag: TrendSummary | null;
+  workers: number;
+  bottleneck: boolean;
+  reasons: string[];
+}
+
+export interface Environment {
+  caplabVersion: string;
+  commit: string | null;
+  node: string;
+  platform: string;
+  cpuModel: string;
+  cpus: number;
+  memoryBytes: number;
+  hostname: string;
+  provider: string;
+}
+
+export interface HarnessError { code: string; message: string; hint?: string }
+
+export interface RunResult {
+  schemaVersion: typeof RUN_RESULT_SCHEMA_VERSION;
+  scenario: string;
+  scenarioFile: string | null;
+  description?: string;
+  verdict: Verdict;
+  /** one sentence per reason the verdict is not `good` */
+  verdictReasons: string[];
+  startedAt: string;
+  endedAt: string;
+  durationSeconds: number;
+  environment: Environment;
+  /** aggregate metrics by name, plus tagged sub-metrics that thresholds asked for (`name{tag:value}`) */
+  metrics: Record<string, MetricSummary>;
+  /** per-second series by metric name (aggregate over tags) */
+  series: Record<string, SeriesPoint[]>;
+  thresholds: ThresholdResult[];
+  checks: CheckResult[];
+  workloads: WorkloadResult[];
+  resources: ComponentResources[];
+  generator: GeneratorHealth;
+  /** harness errors met during the run (a partial result still carries them) */
+  errors: HarnessError[];
+  /** the validated plan the run executed, for reproducibility */
+  plan: unknown;
+}
+
+/** Keys of the corrected and raw latency pair every HTTP run reports side by side (wrk2's habit). */
+export const LATENCY_PAIRS: ReadonlyArray<{ corrected: string; raw: string }> = [
+  { corrected: 'http_req_duration', raw: 'http_req_duration_raw' },
+];
