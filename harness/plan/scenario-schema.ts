@@ -1,0 +1,74 @@
+/**
+ * The scenario schema: the one definition that is the validator, the TypeScript type (`Scenario`)
+ * and, through scripts/gen-scenario-json-schema.ts, the JSON Schema editors use
+ * (scenarios/scenario.schema.json, checked for staleness in CI).
+ */
+import { z } from 'zod';
+import { httpRequestSchema } from '../drivers/http-request-schema.ts';
+import { executorSchemas } from '../executors/index.ts';
+import { thresholdsSchema } from '../thresholds/threshold-schema.ts';
+import { componentSchema } from './component-schema.ts';
+import { duration, percent } from './zod-units.ts';
+
+const NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+const nameMessage = 'use lower-case letters, digits and dashes, like `echo-constant-rate`';
+
+/** Fields every workload has, whatever its executor. */
+const workloadCommon = {
+  http: httpRequestSchema.optional().describe('drive HTTP requests: one request per iteration'),
+  workers: z.number().int().min(0).max(64).default(0).describe('worker threads generating this workload (0: the main thread); the rate and VUs are split between them and histograms merged exactly'),
+  startTime: duration().default(0).describe('delay before this workload starts, from the start of the run'),
+  tags: z.record(z.string(), z.string()).default({}).describe('extra tags on every sample of this workload'),
+};
+
+const DRIVER_KEYS = ['http'] as const;
+
+const [firstExecutor, ...moreExecutors] = executorSchemas.map((s) => s.extend(workloadCommon));
+
+export const workloadSchema = z
+  .discriminatedUnion('executor', [firstExecutor!, ...moreExecutors])
+  .superRefine((w, ctx) => {
+    const drivers = DRIVER_KEYS.filter((k) => (w as Record<string, unknown>)[k] !== undefined);
+    if (drivers.length !== 1) {
+      ctx.addIssue({ code: 'custom', message: `a workload needs exactly one driver block (${DRIVER_KEYS.join(', ')}); it has ${drivers.length === 0 ? 'none' : drivers.join(' and ')}` });
+    }
+  })
+  .describe('one workload: an executor (when iterations start) and a driver block (what an iteration does)');
+
+export const generatorLimitsSchema = z.strictObject({
+  maxScheduleLagP99: duration().default(20).describe('if open-model iterations start later than this (p99), the generator was the bottleneck and the run is invalid'),
+  maxCpu: percent().default(95).describe('generator CPU (percent of one core per generating thread, p95) above which the run is invalid'),
+  maxEventLoopLagP99: duration().default(50).describe('generator event-loop delay (p99) above which the run is invalid'),
+});
+
+export const scenarioSchema = z
+  .strictObject({
+    $schema: z.string().optional().describe('path of scenario.schema.json, for editors'),
+    name: z.string().regex(NAME, nameMessage).describe('scenario name; used in run directory names and reports'),
+    description: z.string().optional().describe('what this scenario answers'),
+    cluster: z.enum(['local', 'kind', 'k3s', 'kubeconfig']).default('local').describe('where components run (overridden by --cluster)'),
+    components: z.record(z.string().regex(NAME, nameMessage), componentSchema).default({}).describe('the systems under test, by name'),
+    workloads: z.record(z.string().regex(NAME, nameMessage), workloadSchema).refine((w) => Object.keys(w).length > 0, 'a scenario needs at least one workload').describe('load to drive, by name; workloads run concurrently'),
+    thresholds: thresholdsSchema.default({}).describe('Good/Warning/Critical thresholds by metric (with optional {tag:value} filter)'),
+    thresholdProfile: z.enum(['seed-000', 'none']).default('seed-000').describe('default thresholds for metrics the scenario does not judge itself (seed 000 table)'),
+    generator: generatorLimitsSchema.default({ maxScheduleLagP99: 20, maxCpu: 95, maxEventLoopLagP99: 50 }).describe('when the load generator counts as the bottleneck'),
+    sampleInterval: duration().default(1000).describe('how often component CPU/memory are sampled'),
+  })
+  .superRefine((s, ctx) => {
+    for (const [name, w] of Object.entries(s.workloads)) {
+      const target = w.http?.target;
+      if (target !== undefined && !/^https?:\/\//.test(target) && !(target in s.components)) {
+        const known = Object.keys(s.components);
+        ctx.addIssue({
+          code: 'custom',
+          path: ['workloads', name, 'http', 'target'],
+          message: `target "${target}" is neither a component of this scenario nor an http:// URL; ${known.length ? `components are: ${known.join(', ')}` : 'add it under `components:`'}`,
+        });
+      }
+    }
+  });
+
+/** A scenario as written (input) and as validated (output, units parsed, defaults filled). */
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+export type Scenario = z.output<typeof scenarioSchema>;
+export type Workload = z.output<typeof workloadSchema>;

@@ -1,0 +1,107 @@
+/** Builds the RunResult from what the run gathered: the one place its fields are filled. */
+import { RUN_RESULT_SCHEMA_VERSION, type ComponentResources, type HarnessError, type MetricSummary, type RunResult, type WorkloadResult } from '../../reports/run-result.ts';
+import type { ExecutorOutcome } from '../executors/executor.ts';
+import { getExecutor } from '../executors/index.ts';
+import type { MetricsAggregate } from '../metrics/aggregate.ts';
+import type { Plan } from '../plan/plan.ts';
+import type { Workload } from '../plan/scenario-schema.ts';
+import { resolveThresholds } from '../thresholds/default-profile.ts';
+import { evaluate } from '../thresholds/evaluate.ts';
+import type { ThresholdSpec } from '../thresholds/threshold-schema.ts';
+import { environment } from './environment.ts';
+import { generatorHealth } from './generator-health.ts';
+import { decideVerdict } from './verdict.ts';
+
+export interface WorkloadRun { name: string; workload: Workload; outcome: ExecutorOutcome; seconds: number }
+
+export interface AssembleInput {
+  plan: Plan;
+  startedAt: Date;
+  endedAt: Date;
+  aggregate: MetricsAggregate;
+  specs: ThresholdSpec[];
+  runs: WorkloadRun[];
+  errors: HarnessError[];
+  interrupted: string | null;
+  thresholdAbort: string | null;
+  provider: string;
+  resources: ComponentResources[];
+  components: string[];
+  workers: number;
+}
+
+export function assembleResult(a: AssembleInput): RunResult {
+  const agg = a.aggregate;
+  const resolved = resolveThresholds(a.specs, {
+    profile: a.plan.thresholdProfile,
+    components: a.components,
+    hasData: (metric, filter) => (agg.view(metric, filter)?.count ?? 0) > 0,
+  });
+  const thresholds = resolved.map((s) => evaluate(s, agg));
+
+  const metrics: Record<string, MetricSummary> = {};
+  for (const name of agg.metricNames()) metrics[name] = agg.summary(name)!;
+  for (const t of thresholds) {
+    if (Object.keys(t.filter).length === 0 || metrics[t.key]) continue;
+    const s = agg.summary(t.metric, t.filter);
+    if (s) metrics[t.key] = s;
+  }
+
+  const checks = agg.tagValues('checks', 'check').map((name) => {
+    const v = agg.view('checks', { check: name })!;
+    return { name, passes: v.passes, fails: v.count - v.passes };
+  });
+
+  const workloads: WorkloadResult[] = a.runs.map((r) => {
+    const ex = getExecutor(r.workload.executor);
+    const out: WorkloadResult = {
+      name: r.name,
+      executor: r.workload.executor,
+      achievedRate: r.outcome.iterations / r.seconds,
+      iterations: r.outcome.iterations,
+      droppedIterations: r.outcome.dropped,
+      durationSeconds: r.seconds,
+      maxVUs: ex.maxConcurrency(r.workload as never),
+    };
+    const target = ex.targetRate?.(r.workload as never, 0);
+    if (target !== undefined) out.targetRate = averageTargetRate(r.workload, target);
+    return out;
+  });
+
+  const generator = generatorHealth(agg, a.plan.generator, a.workers);
+  const { verdict, reasons } = decideVerdict({ thresholds, generator, interrupted: a.interrupted, thresholdAbort: a.thresholdAbort, errors: a.errors });
+
+  return {
+    schemaVersion: RUN_RESULT_SCHEMA_VERSION,
+    scenario: a.plan.name,
+    scenarioFile: a.plan.sourceFile,
+    ...(a.plan.description !== undefined ? { description: a.plan.description } : {}),
+    verdict,
+    verdictReasons: reasons,
+    startedAt: a.startedAt.toISOString(),
+    endedAt: a.endedAt.toISOString(),
+    durationSeconds: (a.endedAt.getTime() - a.startedAt.getTime()) / 1000,
+    environment: environment(a.provider),
+    metrics,
+    series: agg.series(),
+    thresholds,
+    checks,
+    workloads,
+    resources: a.resources,
+    generator,
+    errors: a.errors,
+    plan: a.plan,
+  };
+}
+
+/** Mean offered rate over the executor's schedule, sampled every 100 ms (exact for constant rates). */
+function averageTargetRate(w: Workload, first: number): number {
+  const ex = getExecutor(w.executor);
+  const total = ex.duration(w as never);
+  const graceful = 'gracefulStop' in w && typeof w.gracefulStop === 'number' ? w.gracefulStop : 0;
+  const span = Math.max(100, total - graceful);
+  let sum = 0;
+  let n = 0;
+  for (let t = 50; t < span; t += 100, n++) sum += ex.targetRate!(w as never, t);
+  return n === 0 ? first : sum / n;
+}
