@@ -1,0 +1,30 @@
+/** `caplab report result.json`: re-renders a stored RunResult (renderers read nothing else). */
+import path from 'node:path';
+import { Command, Option } from 'commander';
+import { readRunResult, RunResultError } from '../../../reports/read-run-result.ts';
+import { renderConsole } from '../../../reports/render/console.ts';
+import { writeRunOutputs } from '../../../reports/run-dir.ts';
+import { CaplabError } from '../../errors.ts';
+import { exitCodeFor, type FailOn } from '../verdict-exit.ts';
+
+interface ReportOpts { out?: string; failOn: FailOn; color: boolean }
+
+export function reportCommand(): Command {
+  return new Command('report')
+    .description('re-render a result.json: console summary, and summary.md and junit.xml written beside it (or into --out)')
+    .argument('<result>', 'result.json written by caplab run')
+    .option('--out <dir>', 'directory for the rendered files (default: the result file\'s directory)')
+    .addOption(new Option('--fail-on <level>', 'lowest verdict that fails (exit 3)').choices(['critical', 'warning']).default('critical'))
+    .option('--no-color', 'no ANSI colours')
+    .action(async (file: string, o: ReportOpts) => {
+      const result = await readRunResult(file).catch((err: unknown) => {
+        if (err instanceof RunResultError) throw new CaplabError(err.code, err.message);
+        throw err;
+      });
+      const dir = o.out ?? path.dirname(path.resolve(file));
+      const written = await writeRunOutputs(dir, result, { failOn: o.failOn });
+      process.stdout.write(renderConsole(result, { color: o.color && process.stdout.isTTY === true, failOn: o.failOn }));
+      process.stdout.write(`\nwrote ${written.join(', ')}\n`);
+      process.exitCode = exitCodeFor(result, o.failOn);
+    });
+}

@@ -1,0 +1,99 @@
+/**
+ * `caplab run scenario.yaml`: validate, run on the chosen cluster, write result.json,
+ * summary.md and junit.xml into runs/<timestamp>-<scenario>/ (or --out), print the summary,
+ * and exit with the verdict's code.
+ */
+import path from 'node:path';
+import { Command, Option } from 'commander';
+import { renderConsole } from '../../../reports/render/console.ts';
+import { renderJson } from '../../../reports/render/json.ts';
+import { runDirName, writeRunOutputs } from '../../../reports/run-dir.ts';
+import type { RunResult } from '../../../reports/run-result.ts';
+import { CaplabError } from '../../errors.ts';
+import { loadPlanOrThrow } from '../../plan/load-scenario.ts';
+import { silentProgress } from '../../run/progress.ts';
+import { runScenario } from '../../run/run-scenario.ts';
+import { progressDisplay } from '../progress-display.ts';
+import { exitCodeFor, type FailOn } from '../verdict-exit.ts';
+
+export interface RunCliOptions {
+  cluster?: string;
+  out?: string;
+  runsDir: string;
+  failOn: FailOn;
+  quiet: boolean;
+  json: boolean;
+  allowRemoteTarget: boolean;
+  verbose: boolean;
+  color: boolean;
+}
+
+/** Runs one scenario file as the CLI does; returns the exit code. */
+export async function runCli(file: string, o: RunCliOptions): Promise<number> {
+  const plan = await loadPlanOrThrow(file);
+  const stderr = process.stderr;
+  const progress = o.quiet || o.json ? silentProgress : progressDisplay({ stream: stderr, tty: stderr.isTTY === true, plainEverySeconds: 5 });
+
+  const interrupt = new AbortController();
+  let signals = 0;
+  const onSignal = (sig: NodeJS.Signals): void => {
+    signals++;
+    if (signals === 1) {
+      stderr.write(`\n${sig}: stopping the run, tearing down and writing a partial result (send again to quit at once)\n`);
+      interrupt.abort(sig);
+    } else {
+      // Children are killed by the provider's exit hook.
+      process.exit(130);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  let result: RunResult;
+  try {
+    result = await runScenario(plan, {
+      provider: o.cluster ?? plan.cluster,
+      allowRemoteTarget: o.allowRemoteTarget,
+      signal: interrupt.signal,
+      progress,
+      log: o.verbose ? (line) => stderr.write(`${line}\n`) : () => {},
+    });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+
+  const dir = o.out ?? path.join(o.runsDir, runDirName(result, new Date(result.startedAt)));
+  let written: string[];
+  try {
+    written = await writeRunOutputs(dir, result, { failOn: o.failOn });
+  } catch (err) {
+    throw new CaplabError('CAPLAB_ERR_OUTPUT_WRITE', `${dir}: ${(err as Error).message}`, { cause: err });
+  }
+  if (o.json) process.stdout.write(renderJson(result));
+  else if (!o.quiet) {
+    process.stdout.write(renderConsole(result, { color: o.color && process.stdout.isTTY === true, failOn: o.failOn }));
+    process.stdout.write(`\nresults: ${written.join(', ')}\n`);
+  } else {
+    process.stdout.write(`${result.verdict} ${dir}\n`);
+  }
+  return exitCodeFor(result, o.failOn);
+}
+
+export function runCommand(): Command {
+  return new Command('run')
+    .description('run a scenario and judge its thresholds; exit 0 good, 3 critical, 5 invalid (generator-bound), 130 interrupted')
+    .argument('<scenario>', 'scenario file (YAML)')
+    .addOption(new Option('--cluster <provider>', 'where components run (default: the scenario\'s cluster:, else local)').choices(['local', 'kind', 'k3s', 'kubeconfig']))
+    .option('--out <dir>', 'write outputs into this directory instead of runs/<timestamp>-<scenario>/')
+    .option('--runs-dir <dir>', 'parent directory of run directories', 'runs')
+    .addOption(new Option('--fail-on <level>', 'lowest verdict that fails with exit 3').choices(['critical', 'warning']).default('critical'))
+    .option('--quiet', 'no progress and no summary; one line with the verdict and the run directory', false)
+    .option('--json', 'print result.json to stdout instead of the summary (no progress)', false)
+    .option('--allow-remote-target', 'allow targets outside 127.0.0.0/8 and ::1', false)
+    .option('--verbose', 'show component logs', false)
+    .option('--no-color', 'no ANSI colours')
+    .action(async (file: string, o: RunCliOptions) => {
+      process.exitCode = await runCli(file, o);
+    });
+}
