@@ -244,7 +244,8 @@ function readCondition(c: Cursor, unit: ValueUnit): Condition {
   const suffix = c.take(/[^\s]+/y)?.[0] ?? '';
   c.skipSpace();
   if (!c.done()) throw c.fail(`unexpected "${c.rest()}" at column ${c.column()}: a condition ends after its value`);
-  const value = convert(Number(num[0]), suffix, unit, unitColumn, c);
+  // 99.9 / 100 is 0.9990000000000001 in floating point; a bound must be the number the user wrote.
+  const value = Number(convert(Number(num[0]), suffix, unit, unitColumn, c).toPrecision(12));
   // A bare 5 on a rate is almost always a percentage written without its sign.
   if (unit === 'fraction' && suffix === '' && (value < 0 || value > 1)) {
     throw c.fail(`rate value ${num[0]} at column ${numColumn} is not a fraction between 0 and 1: write ${num[0]}% for a percentage`, numColumn);
