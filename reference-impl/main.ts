@@ -71,7 +71,8 @@ async function main(args: string[]): Promise<void> {
       process.stderr.write(`${err.message}\n`);
       process.exit(2);
     }
-    createLogger(name).fatal({ err }, 'component failed to start');
+    // plain stderr, not the logger: a bad LOG_LEVEL is itself one way to fail here
+    process.stderr.write(`component ${name} failed to start: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
     process.exit(1);
   }
 }

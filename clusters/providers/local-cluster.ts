@@ -1,0 +1,135 @@
+/**
+ * The local cluster: reference components as child processes on 127.0.0.1, external targets
+ * checked and passed through. Everything it starts is stopped by `down()` (SIGTERM, then SIGKILL
+ * after 5 s), which also runs on `await using`, and by the exit hook if caplab dies first.
+ */
+import type { Endpoints } from '../../harness/drivers/driver.ts';
+import { CaplabError } from '../../harness/errors.ts';
+import type { Cluster, ClusterSpec, ComponentSpec, ResourceSampler } from '../cluster.ts';
+import { Ready } from '../readiness.ts';
+import { LocalProcess } from './local-process.ts';
+import { LocalResourceSampler } from './local-resource-sampler.ts';
+import { checkTargetUrl } from './loopback.ts';
+
+/** How long a replica may take to drain after SIGTERM before it is SIGKILLed. */
+const STOP_GRACE_MS = 5_000;
+
+export class LocalCluster implements Cluster {
+  readonly provider = 'local';
+  private readonly spec: ClusterSpec;
+  private readonly signal: AbortSignal;
+  /** aborted by down(), so a deploy still starting stops waiting */
+  private readonly lifetime = new AbortController();
+  /** every process ever spawned, listening or not, so down() misses none */
+  private readonly spawned = new Set<LocalProcess>();
+  private readonly replicas = new Map<string, LocalProcess[]>();
+  private readonly endpoints: Record<string, string> = {};
+  private readonly resourceSampler = new LocalResourceSampler(() => this.replicas);
+  private downPromise: Promise<void> | undefined;
+
+  constructor(spec: ClusterSpec, signal: AbortSignal) {
+    this.spec = spec;
+    this.signal = signal;
+  }
+
+  async deploy(components: ComponentSpec[]): Promise<Endpoints> {
+    if (this.downPromise) throw new CaplabError('CAPLAB_ERR_INTERNAL', 'deploy() called on a local cluster that is down');
+    this.signal.throwIfAborted();
+    this.validate(components);
+
+    const signal = AbortSignal.any([this.signal, this.lifetime.signal]);
+    const startedHere: LocalProcess[] = [];
+    try {
+      const urls = await Promise.all(components.map((c) => c.url !== undefined
+        ? Promise.resolve(c.url)
+        : this.startComponent(c, signal, startedHere)));
+      components.forEach((c, i) => { this.endpoints[c.name] = urls[i]!; });
+      return { ...this.endpoints };
+    } catch (err) {
+      // Stop every replica of this deploy, including those still starting when a sibling failed.
+      await Promise.all(startedHere.map((p) => p.stop(STOP_GRACE_MS)));
+      for (const c of components) this.replicas.delete(c.name);
+      throw signal.aborted ? signal.reason : err;
+    }
+  }
+
+  /** One sampler for the cluster's life, so each sample's CPU is measured since the previous one. */
+  sampler(): ResourceSampler {
+    return this.resourceSampler;
+  }
+
+  down(): Promise<void> {
+    this.downPromise ??= (async () => {
+      this.lifetime.abort(new CaplabError('CAPLAB_ERR_INTERNAL', 'the local cluster was taken down during deploy'));
+      await Promise.all([...this.spawned].map((p) => p.stop(STOP_GRACE_MS)));
+    })();
+    return this.downPromise;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.down();
+  }
+
+  /** Checks every spec before anything starts, so a bad one does not leave half a deployment. */
+  private validate(components: ComponentSpec[]): void {
+    const seen = new Set<string>();
+    for (const c of components) {
+      if (seen.has(c.name) || this.endpoints[c.name] !== undefined) {
+        throw new CaplabError('CAPLAB_ERR_USAGE', `component name '${c.name}' is deployed twice`, { hint: 'give each component its own name' });
+      }
+      seen.add(c.name);
+      if (c.url !== undefined) {
+        checkTargetUrl(c.name, c.url, this.spec.allowRemoteTarget);
+      } else if (c.component === undefined) {
+        throw new CaplabError('CAPLAB_ERR_USAGE', `component ${c.name} names neither a reference component nor a url`);
+      } else if (!Number.isInteger(c.replicas) || c.replicas < 1) {
+        throw new CaplabError('CAPLAB_ERR_USAGE', `component ${c.name}: replicas must be a whole number >= 1, got ${c.replicas}`);
+      }
+    }
+  }
+
+  /** Starts every replica of one component and waits until each is ready; resolves with the endpoint URL. */
+  private async startComponent(c: ComponentSpec, signal: AbortSignal, startedHere: LocalProcess[]): Promise<string> {
+    const procs: LocalProcess[] = [];
+    for (let i = 0; i < c.replicas; i++) {
+      const p = LocalProcess.spawn({
+        component: c.component!,
+        label: c.replicas === 1 ? c.name : `${c.name}#${i + 1}`,
+        flags: c.flags,
+        env: c.env,
+        log: this.spec.log,
+      });
+      this.spawned.add(p);
+      startedHere.push(p);
+      procs.push(p);
+    }
+    this.replicas.set(c.name, procs);
+    const deadline = performance.now() + c.readiness.timeoutMs;
+    await Promise.all(procs.map((p) => this.waitReady(p, c.readiness.path, deadline, signal)));
+    // No load balancer yet: a multi-replica component is reached through its first replica, and
+    // the others are only there to be sampled and faulted. (Spreading load is the kubelet's job later.)
+    return procs[0]!.url!;
+  }
+
+  /** Waits for the listening line, then for the readiness path; a replica that dies meanwhile fails fast. */
+  private async waitReady(p: LocalProcess, path: string, deadline: number, signal: AbortSignal): Promise<void> {
+    const url = await p.whenListening(Math.max(1, deadline - performance.now()), signal);
+    const died = new AbortController();
+    void p.exited.then(() => died.abort(p.startError(`exited (${describe(p)}) before it was ready`)));
+    try {
+      await Ready.forHttp(url, path, Math.max(1, deadline - performance.now())).wait(AbortSignal.any([signal, died.signal]));
+    } catch (err) {
+      if (died.signal.aborted) throw died.signal.reason;
+      if (err instanceof CaplabError && err.code === 'CAPLAB_ERR_COMPONENT_NOT_READY') {
+        throw new CaplabError('CAPLAB_ERR_COMPONENT_NOT_READY', `${p.label}: ${err.message.replace(/^[^:]*: /, '')}`);
+      }
+      throw err;
+    }
+  }
+}
+
+function describe(p: LocalProcess): string {
+  const e = p.exit;
+  if (!e) return 'still running';
+  return e.signal !== null ? `killed by ${e.signal}` : `exit code ${e.code}`;
+}
