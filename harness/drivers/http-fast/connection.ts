@@ -1,0 +1,205 @@
+/**
+ * One keep-alive HTTP/1.1 connection of the fast engine: one request in flight at a time, the
+ * same prebuilt bytes written for each, the response parsed straight out of a read buffer that
+ * every connection shares (node:net's `onread`), so a request costs one write and one read and
+ * allocates next to nothing. The socket is reopened on demand after the peer closes it.
+ */
+import { connect, type Socket } from 'node:net';
+import { ABORTED, PROTOCOL_ERROR, TIMEOUT, transportErrorCode } from '../http-error-code.ts';
+import { ResponseParser, type ResponseSink } from './response-parser.ts';
+
+/** Told how each request ended; exactly one call per `send()`. */
+export interface ConnectionOwner {
+  /** `body` (when kept) is valid only during the call; `received` counts every byte read for the request */
+  onResponse(conn: Connection, status: number, body: Buffer | null, received: number): void;
+  /** the request got no (complete) response; `code` as in http-error-code.ts */
+  onFailure(conn: Connection, code: string, received: number): void;
+}
+
+export interface ConnectionOptions {
+  host: string;
+  port: number;
+  /** the whole request, written as is for every `send()` */
+  request: Buffer;
+  /** the request is HEAD: responses carry no body */
+  noBody: boolean;
+  /** keep response bodies for the owner (checks read them) */
+  keepBody: boolean;
+  timeoutMs: number;
+  /** safe to send again when a reused connection turns out to be closed by the peer */
+  idempotent: boolean;
+}
+
+// Reads are handled synchronously, before the next one can happen, so one buffer serves all sockets.
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
+
+export class Connection implements ResponseSink {
+  /** the owner's bookkeeping for the request in flight, kept here so it needs no per-request object */
+  intendedTime = 0;
+  sentAt = 0;
+  signal: AbortSignal | null = null;
+  resolve: (() => void) | null = null;
+  /** Stores the resolver of a new Promise; made once, so `new Promise(conn.capture)` makes no closure. */
+  readonly capture: (resolve: () => void) => void;
+
+  /** sockets opened over this connection's life, for keep-alive accounting */
+  opened = 0;
+
+  private socket: Socket | null = null;
+  private inFlight = false;
+  private received = 0;
+  /** the socket already carried a response, so a silent close may be the peer's idle timeout */
+  private reused = false;
+  private retried = false;
+  private lastError: unknown = null;
+  private readonly parser: ResponseParser;
+  private readonly timer: NodeJS.Timeout;
+  private readonly onRead: (nread: number) => boolean;
+  private readonly onError: (this: Socket, err: Error) => void;
+  private readonly onClose: (this: Socket) => void;
+
+  constructor(private readonly options: ConnectionOptions, private readonly owner: ConnectionOwner) {
+    this.parser = new ResponseParser(this, { keepBody: options.keepBody });
+    this.parser.noBody = options.noBody;
+    this.capture = (resolve) => {
+      this.resolve = resolve;
+    };
+    // The bytes are always in READ_BUFFER; returning true keeps the socket reading.
+    this.onRead = (nread) => {
+      this.read(READ_BUFFER, nread);
+      return true;
+    };
+    const self = this;
+    this.onError = function (this: Socket, err: Error) {
+      if (this === self.socket) self.lastError = err;
+    };
+    this.onClose = function (this: Socket) {
+      if (this === self.socket) self.closed();
+    };
+    // One timer per connection, re-armed with refresh() per request instead of a new timer each time.
+    this.timer = setTimeout(() => this.timedOut(), options.timeoutMs);
+    this.timer.unref();
+  }
+
+  /** Whether a request is in flight. */
+  get busy(): boolean {
+    return this.inFlight;
+  }
+
+  /** Writes the request; the owner hears back exactly once. */
+  send(): void {
+    this.inFlight = true;
+    this.received = 0;
+    this.retried = false;
+    this.timer.refresh();
+    this.write();
+  }
+
+  /** Ends the request in flight (reported as aborted) and closes the socket. */
+  abort(): void {
+    this.drop();
+    if (this.inFlight) this.fail(ABORTED);
+  }
+
+  /** Closes for good. */
+  close(): void {
+    clearTimeout(this.timer);
+    this.abort();
+  }
+
+  /** ResponseSink: the parser completed a response. */
+  onResponse(status: number, keepAlive: boolean, body: Buffer | null): void {
+    if (!this.inFlight) {
+      // A response nobody asked for: the stream is out of step, so the socket is useless.
+      this.drop();
+      return;
+    }
+    this.inFlight = false;
+    if (keepAlive) {
+      this.reused = true;
+    } else {
+      this.drop();
+    }
+    this.owner.onResponse(this, status, body, this.received);
+  }
+
+  private write(): void {
+    if (this.socket === null) this.open();
+    this.socket!.write(this.options.request);
+  }
+
+  private open(): void {
+    const socket = connect({
+      host: this.options.host,
+      port: this.options.port,
+      noDelay: true,
+      onread: { buffer: READ_BUFFER, callback: this.onRead },
+    });
+    socket.on('error', this.onError);
+    socket.on('close', this.onClose);
+    this.socket = socket;
+    this.opened++;
+    this.reused = false;
+    this.lastError = null;
+    this.parser.reset();
+  }
+
+  private read(buf: Buffer, nread: number): void {
+    if (!this.inFlight) {
+      this.drop();
+      return;
+    }
+    this.received += nread;
+    try {
+      this.parser.execute(buf, 0, nread);
+    } catch {
+      this.drop();
+      if (this.inFlight) this.fail(PROTOCOL_ERROR);
+    }
+  }
+
+  /** The current socket closed: the peer hung up, or the connection broke. */
+  private closed(): void {
+    this.socket = null;
+    const err = this.lastError;
+    this.lastError = null;
+    if (this.inFlight) {
+      try {
+        // A body that runs until close is complete now; anything else was cut short.
+        this.parser.finish();
+      } catch {
+        this.fail(PROTOCOL_ERROR);
+        return;
+      }
+    }
+    if (!this.inFlight) return;
+    if (this.received === 0 && this.reused && !this.retried && this.options.idempotent) {
+      // The peer closed an idle keep-alive connection as we sent on it; browsers and undici retry these.
+      this.retried = true;
+      this.write();
+      return;
+    }
+    this.fail(err === null ? 'ECONNRESET' : transportErrorCode(err));
+  }
+
+  private timedOut(): void {
+    // The timer is re-armed by every send, so firing while busy means this request ran out of time.
+    if (!this.inFlight) return;
+    this.drop();
+    this.fail(TIMEOUT);
+  }
+
+  /** Forgets the socket at once; its late events are ignored because it is no longer `this.socket`. */
+  private drop(): void {
+    const socket = this.socket;
+    if (socket === null) return;
+    this.socket = null;
+    this.parser.reset();
+    socket.destroy();
+  }
+
+  private fail(code: string): void {
+    this.inFlight = false;
+    this.owner.onFailure(this, code, this.received);
+  }
+}
