@@ -1,0 +1,30 @@
+/**
+ * The executor registry: the string a scenario writes (`executor: constant-vus`) is the key,
+ * and each key resolves to exactly one file (k6's RegisterExecutorConfigType habit).
+ */
+import { CaplabError } from '../errors.ts';
+import { constantVus, type ConstantVusConfig } from './constant-vus.ts';
+import type { ExecutorModule } from './executor.ts';
+import { rampingVus, type RampingVusConfig } from './ramping-vus.ts';
+
+/** Any executor's config, as the plan holds it. */
+export type ExecutorConfig = ConstantVusConfig | RampingVusConfig;
+
+// Keys are taken from each module's own `type`, so a key and its module cannot disagree.
+export const executors = {
+  [constantVus.type]: constantVus,
+  [rampingVus.type]: rampingVus,
+} as const satisfies Record<string, ExecutorModule<ExecutorConfig>>;
+
+export type ExecutorType = keyof typeof executors;
+
+/** Every executor's config schema, for the plan's `z.discriminatedUnion('executor', ...)`. */
+export const executorSchemas = [constantVus.schema, rampingVus.schema] as const;
+
+/** The executor registered under `type`; throws a scenario error naming the known ones otherwise. */
+export function getExecutor(type: string): ExecutorModule<ExecutorConfig> {
+  if (!Object.prototype.hasOwnProperty.call(executors, type)) {
+    throw new CaplabError('CAPLAB_ERR_SCENARIO_INVALID', `unknown executor "${type}"; use one of: ${Object.keys(executors).join(', ')}`);
+  }
+  return executors[type as ExecutorType] as ExecutorModule<ExecutorConfig>;
+}
