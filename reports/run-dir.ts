@@ -1,0 +1,84 @@
+/**
+ * The run directory: `runs/<YYYYMMDD-HHMMSS>-<scenario>/` with one file per renderer. Every file is
+ * written atomically (temp file in the same directory, fsync, rename), so a crash or a SIGINT
+ * mid-write never leaves a half-written result.json that `caplab report` would choke on.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RunResult } from './run-result.ts';
+import type { RenderOptions } from './render/fail-policy.ts';
+import { renderJUnit } from './render/junit.ts';
+import { renderJson } from './render/json.ts';
+import { renderMarkdown } from './render/markdown.ts';
+
+/** One file of the run directory and the renderer that writes it. */
+export interface RunOutput { file: string; render(result: RunResult, opts: RenderOptions): string }
+
+/** Every file a run writes, in order; adding a renderer is adding a line here. */
+export const RUN_OUTPUTS: readonly RunOutput[] = [
+  { file: 'result.json', render: (r) => renderJson(r) },
+  { file: 'summary.md', render: renderMarkdown },
+  { file: 'junit.xml', render: renderJUnit },
+];
+
+/** `<YYYYMMDD-HHMMSS>-<scenario-slug>`, the time in UTC so names sort the same on every machine. */
+export function runDirName(result: Pick<RunResult, 'scenario'>, now: Date): string {
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  const stamp = `${now.getUTCFullYear()}${pad(now.getUTCMonth() + 1)}${pad(now.getUTCDate())}-${pad(now.getUTCHours())}${pad(now.getUTCMinutes())}${pad(now.getUTCSeconds())}`;
+  return `${stamp}-${slug(result.scenario)}`;
+}
+
+/** Lower-case ASCII letters, digits and single dashes; never empty, at most 60 characters. */
+export function slug(name: string): string {
+  const s = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .slice(0, 60)
+    .replace(/^-+|-+$/g, '');
+  return s === '' ? 'run' : s;
+}
+
+/** Writes every run output into `dir` (created if missing) and returns the written paths. */
+export async function writeRunOutputs(dir: string, result: RunResult, opts: RenderOptions, outputs: readonly RunOutput[] = RUN_OUTPUTS): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
+  // Render everything before writing anything: a renderer bug must not leave a directory with only some files.
+  const rendered = outputs.map((o) => ({ path: join(dir, o.file), content: o.render(result, opts) }));
+  for (const { path, content } of rendered) await writeFileAtomic(path, content);
+  await syncDir(dir);
+  return rendered.map((r) => r.path);
+}
+
+/** Writes `content` to `path` so readers see either the old file or the whole new one. */
+export async function writeFileAtomic(path: string, content: string): Promise<void> {
+  const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  const handle = await open(temp, 'wx', 0o644);
+  try {
+    try {
+      await handle.writeFile(content, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, path);
+  } catch (err) {
+    await unlink(temp).catch(() => undefined);
+    throw err;
+  }
+}
+
+// The renames live in the directory entry; fsync it so they survive a power cut. Some
+// filesystems refuse to fsync a directory, and the files themselves are already durable.
+async function syncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r').catch(() => null);
+  if (!handle) return;
+  try {
+    await handle.sync();
+  } catch {
+    // best effort, see above
+  } finally {
+    await handle.close();
+  }
+}
