@@ -3,15 +3,19 @@
  * and each key resolves to exactly one file (k6's RegisterExecutorConfigType habit).
  */
 import { CaplabError } from '../errors.ts';
+import { constantArrivalRate, type ConstantArrivalRateConfig } from './constant-arrival-rate.ts';
 import { constantVus, type ConstantVusConfig } from './constant-vus.ts';
 import type { ExecutorModule } from './executor.ts';
+import { rampingArrivalRate, type RampingArrivalRateConfig } from './ramping-arrival-rate.ts';
 import { rampingVus, type RampingVusConfig } from './ramping-vus.ts';
 
 /** Any executor's config, as the plan holds it. */
-export type ExecutorConfig = ConstantVusConfig | RampingVusConfig;
+export type ExecutorConfig = ConstantArrivalRateConfig | RampingArrivalRateConfig | ConstantVusConfig | RampingVusConfig;
 
 // Keys are taken from each module's own `type`, so a key and its module cannot disagree.
 export const executors = {
+  [constantArrivalRate.type]: constantArrivalRate,
+  [rampingArrivalRate.type]: rampingArrivalRate,
   [constantVus.type]: constantVus,
   [rampingVus.type]: rampingVus,
 } as const satisfies Record<string, ExecutorModule<ExecutorConfig>>;
@@ -19,7 +23,7 @@ export const executors = {
 export type ExecutorType = keyof typeof executors;
 
 /** Every executor's config schema, for the plan's `z.discriminatedUnion('executor', ...)`. */
-export const executorSchemas = [constantVus.schema, rampingVus.schema] as const;
+export const executorSchemas = [constantArrivalRate.schema, rampingArrivalRate.schema, constantVus.schema, rampingVus.schema] as const;
 
 /** The executor registered under `type`; throws a scenario error naming the known ones otherwise. */
 export function getExecutor(type: string): ExecutorModule<ExecutorConfig> {
