@@ -8,18 +8,28 @@ import { RUN_RESULT_SCHEMA_VERSION, type RunResult } from './run-result.ts';
 
 export type RunResultErrorCode = 'CAPLAB_ERR_RESULT_READ' | 'CAPLAB_ERR_RESULT_VERSION';
 
-/** Why a result file could not be used; the CLI maps `code` onto its own error type. */
+/**
+ * Why a result file could not be used. `message` is `detail` plus what to do; the CLI maps `code`
+ * onto its own error type and may print `detail` and `hint` separately.
+ */
 export class RunResultError extends Error {
   readonly code: RunResultErrorCode;
   readonly path: string;
-  /** every shape problem found, one per line, empty for I/O and JSON errors */
+  /** what is wrong, without the advice */
+  readonly detail: string;
+  /** what to do about it */
+  readonly hint: string;
+  /** every shape problem found, empty for I/O, JSON and version errors */
   readonly problems: readonly string[];
 
-  constructor(code: RunResultErrorCode, path: string, message: string, options?: { problems?: string[]; cause?: unknown }) {
-    super(message, options?.cause !== undefined ? { cause: options.cause } : undefined);
+  constructor(code: RunResultErrorCode, path: string, detail: string, options?: { problems?: string[]; cause?: unknown }) {
+    const hint = code === 'CAPLAB_ERR_RESULT_VERSION' ? VERSION_HINT : READ_HINT;
+    super(`${detail}${detail.includes('\n') ? '\n' : '; '}${hint}`, options?.cause !== undefined ? { cause: options.cause } : undefined);
     this.name = 'RunResultError';
     this.code = code;
     this.path = path;
+    this.detail = detail;
+    this.hint = hint;
     this.problems = options?.problems ?? [];
   }
 }
@@ -28,6 +38,7 @@ const VERDICTS = ['good', 'warning', 'critical', 'invalid', 'aborted'];
 const LEVELS = ['good', 'warning', 'critical', 'no-data'];
 const METRIC_TYPES = ['trend', 'counter', 'rate', 'gauge'];
 const READ_HINT = 'pass a result.json written by `caplab run`';
+const VERSION_HINT = 're-run the scenario with this caplab version, or use the caplab version that wrote it';
 
 /** Reads and checks a result.json; throws RunResultError when it is missing, not JSON, another schema version or the wrong shape. */
 export async function readRunResult(path: string): Promise<RunResult> {
@@ -36,13 +47,13 @@ export async function readRunResult(path: string): Promise<RunResult> {
     text = await readFile(path, 'utf8');
   } catch (err) {
     const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
-    throw new RunResultError('CAPLAB_ERR_RESULT_READ', path, `cannot read run result ${path}: ${reason}; ${READ_HINT}`, { cause: err });
+    throw new RunResultError('CAPLAB_ERR_RESULT_READ', path, `cannot read run result ${path}: ${reason}`, { cause: err });
   }
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (err) {
-    throw new RunResultError('CAPLAB_ERR_RESULT_READ', path, `${path} is not valid JSON (${(err as Error).message}); ${READ_HINT}`, { cause: err });
+    throw new RunResultError('CAPLAB_ERR_RESULT_READ', path, `${path} is not valid JSON (${(err as Error).message})`, { cause: err });
   }
   return checkRunResult(data, path);
 }
@@ -50,18 +61,17 @@ export async function readRunResult(path: string): Promise<RunResult> {
 /** Checks parsed JSON is a RunResult this caplab can render; `path` only labels the error. */
 export function checkRunResult(data: unknown, path: string): RunResult {
   if (!isObject(data)) {
-    throw new RunResultError('CAPLAB_ERR_RESULT_READ', path, `${path} is not a caplab run result: expected a JSON object, got ${kind(data)}; ${READ_HINT}`);
+    throw new RunResultError('CAPLAB_ERR_RESULT_READ', path, `${path} is not a caplab run result: expected a JSON object, got ${kind(data)}`);
   }
   const version = data['schemaVersion'];
   if (version === undefined) {
-    throw new RunResultError('CAPLAB_ERR_RESULT_READ', path, `${path} is not a caplab run result: it has no schemaVersion; ${READ_HINT}`);
+    throw new RunResultError('CAPLAB_ERR_RESULT_READ', path, `${path} is not a caplab run result: it has no schemaVersion`);
   }
   if (version !== RUN_RESULT_SCHEMA_VERSION) {
     throw new RunResultError(
       'CAPLAB_ERR_RESULT_VERSION',
       path,
-      `${path} has schemaVersion ${JSON.stringify(version)}, this caplab reads only ${RUN_RESULT_SCHEMA_VERSION}; ` +
-        're-run the scenario with this caplab version, or use the caplab version that wrote it',
+      `${path} has schemaVersion ${JSON.stringify(version)}, this caplab reads only ${RUN_RESULT_SCHEMA_VERSION}`,
     );
   }
   const problems = shapeProblems(data);
@@ -69,7 +79,7 @@ export function checkRunResult(data: unknown, path: string): RunResult {
     throw new RunResultError(
       'CAPLAB_ERR_RESULT_READ',
       path,
-      `${path} is not a valid caplab run result:\n${problems.map((p) => `  - ${p}`).join('\n')}\n${READ_HINT}`,
+      `${path} is not a valid caplab run result:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
       { problems },
     );
   }
@@ -85,7 +95,9 @@ function shapeProblems(d: Record<string, unknown>): string[] {
   need(typeof d['verdict'] === 'string' && VERDICTS.includes(d['verdict']), `verdict must be one of ${VERDICTS.join(', ')}`, d['verdict']);
   need(typeof d['durationSeconds'] === 'number', 'durationSeconds must be a number', d['durationSeconds']);
   need(isObject(d['environment']), 'environment must be an object', d['environment']);
-  need(isObject(d['generator']), 'generator must be an object', d['generator']);
+  const generator = d['generator'];
+  need(isObject(generator), 'generator must be an object', generator);
+  if (isObject(generator)) need(Array.isArray(generator['reasons']), 'generator.reasons must be an array', generator['reasons']);
   for (const key of ['verdictReasons', 'checks', 'workloads', 'resources', 'errors']) need(Array.isArray(d[key]), `${key} must be an array`, d[key]);
 
   const metrics = d['metrics'];

@@ -53,6 +53,14 @@ describe('read-run-result', () => {
     await assert.rejects(readRunResult(join(root, 'missing.json')), rejectsWith('CAPLAB_ERR_RESULT_READ', /missing\.json: no such file; pass a result\.json written by `caplab run`/));
   });
 
+  it('keeps the problem and the advice apart for the CLI', async () => {
+    const err = await readRunResult(join(root, 'missing.json')).catch((e: unknown) => e);
+    assert.ok(err instanceof RunResultError);
+    assert.match(err.detail, /^cannot read run result .*missing\.json: no such file$/);
+    assert.equal(err.hint, 'pass a result.json written by `caplab run`');
+    assert.equal(err.message, `${err.detail}; ${err.hint}`);
+  });
+
   it('says a file is not JSON', async () => {
     await assert.rejects(readRunResult(await fileWith('junk.json', '{"schemaVersion": 1,')), rejectsWith('CAPLAB_ERR_RESULT_READ', /junk\.json is not valid JSON/));
   });
@@ -79,15 +87,16 @@ describe('read-run-result', () => {
       'metrics must be an object of metric summaries, got an array',
       'thresholds must be an array, got "none"',
     ]);
-    assert.match(err.message, /shape\.json is not a valid caplab run result:\n {2}- verdict must be one of/);
+    assert.match(err.message, /shape\.json is not a valid caplab run result:\n {2}- verdict must be one of[^]*\npass a result\.json written by `caplab run`$/);
   });
 
-  it('names the bad entries inside metrics and thresholds', async () => {
+  it('names the bad entries inside generator, metrics and thresholds', async () => {
     const good = exampleRunResult('good');
-    const broken = { ...good, metrics: { ...good.metrics, bogus: { type: 'histogram' } }, thresholds: [{ ...good.thresholds[0], level: 'fine' }, 7] };
+    const broken = { ...good, generator: { ...good.generator, reasons: null }, metrics: { ...good.metrics, bogus: { type: 'histogram' } }, thresholds: [{ ...good.thresholds[0], level: 'fine' }, 7] };
     const err = await readRunResult(await fileWith('entries.json', JSON.stringify(broken))).catch((e: unknown) => e);
     assert.ok(err instanceof RunResultError);
     assert.deepEqual(err.problems, [
+      'generator.reasons must be an array, got null',
       'metrics.bogus must be an object whose type is one of trend, counter, rate, gauge, got "histogram"',
       'thresholds[0].level must be one of good, warning, critical, no-data, got "fine"',
       'thresholds[1] must be an object, got number 7',
