@@ -1,8 +1,9 @@
 /** Maps a run's verdict to the process exit code (see exit-codes.ts). */
 import type { RunResult } from '../../reports/run-result.ts';
+import type { FailOn } from '../../reports/render/fail-policy.ts';
 import { ExitCode } from './exit-codes.ts';
 
-export type FailOn = 'critical' | 'warning';
+export type { FailOn };
 
 export function exitCodeFor(result: RunResult, failOn: FailOn): ExitCode {
   switch (result.verdict) {

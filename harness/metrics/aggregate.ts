@@ -64,7 +64,7 @@ export class MetricsAggregate {
   ingest(snapshot: Snapshot): void {
     for (const d of snapshot.deltas) {
       const key = seriesKey(d.name, d.tags);
-      const hist = d.hdr ? decodeHistogram(d.hdr) : null;
+      const hist = d.histogram ?? (d.hdr ? decodeHistogram(d.hdr) : null);
       let total = this.totals.get(key);
       if (!total) this.totals.set(key, (total = emptyAcc(d)));
       addDelta(total, d, hist);
@@ -166,7 +166,7 @@ function pointOf(t: number, acc: Acc): SeriesPoint {
     case 'trend': {
       const h = acc.hist!;
       const s = scaleFor(acc.unit);
-      const q = (p: number): number => (h.totalCount === 0 ? 0 : h.getValueAtPercentile(p) / s);
+      const q = (p: number): number => (h.totalCount === 0 ? 0 : Math.min(h.getValueAtPercentile(p), h.maxValue) / s);
       return { t, count: acc.count, p50: q(50), p95: q(95), p99: q(99), max: h.totalCount === 0 ? 0 : h.maxValue / s };
     }
     case 'rate':

@@ -14,9 +14,11 @@ export interface SeriesDelta {
   tags: Tags;
   type: MetricType;
   unit: MetricUnit;
-  /** trend: encoded HDR of this window's values */
+  /** trend, across threads: encoded HDR of this window's values */
   hdr?: string;
-  /** trend/counter: number of samples or sum of increments; rate: total samples */
+  /** trend, within one thread: the window's histogram itself (no encoding cost) */
+  histogram?: Hdr;
+  /** trend: samples; counter: sum of increments; rate: total samples; gauge: times set */
   count: number;
   /** rate: true samples */
   passes: number;
@@ -63,19 +65,26 @@ class Sink implements TrendHandle, CounterHandle, RateHandle, GaugeHandle {
   }
   set(v: number): void {
     this.touched = true;
+    // For gauges `count` is the number of samples set, so "no data" means never set.
+    this.count++;
     this.value = v;
     if (v < this.min) this.min = v;
     if (v > this.max) this.max = v;
   }
-  drain(): SeriesDelta | null {
+  drain(encode: boolean): SeriesDelta | null {
     if (!this.touched) return null;
     const d: SeriesDelta = {
       name: this.name, tags: this.tags, type: this.type, unit: this.unit,
       count: this.count, passes: this.passes, value: this.value, min: this.min, max: this.max,
     };
     if (this.hist) {
-      d.hdr = encodeHistogram(this.hist);
-      this.hist.reset();
+      if (encode) {
+        d.hdr = encodeHistogram(this.hist);
+        this.hist.reset();
+      } else {
+        d.histogram = this.hist;
+        this.hist = createHistogram();
+      }
     }
     this.count = 0;
     this.passes = 0;
@@ -96,11 +105,14 @@ export class MetricsRegistry implements MetricsRecorder {
   rate(name: string, tags?: Tags): RateHandle { return this.sink(name, 'rate', tags); }
   gauge(name: string, tags?: Tags): GaugeHandle { return this.sink(name, 'gauge', tags); }
 
-  /** Everything recorded since the previous drain; sinks are reset, handles stay valid. */
-  drain(): Snapshot {
+  /**
+   * Everything recorded since the previous drain; sinks are reset, handles stay valid. `encode`
+   * serialises histograms for another thread; within a thread they are handed over as objects.
+   */
+  drain(encode = false): Snapshot {
     const deltas: SeriesDelta[] = [];
     for (const s of this.sinks.values()) {
-      const d = s.drain();
+      const d = s.drain(encode);
       if (d) deltas.push(d);
     }
     return { deltas };

@@ -6,7 +6,7 @@ import type { MetricsAggregate } from '../metrics/aggregate.ts';
 import type { Plan } from '../plan/plan.ts';
 import type { Workload } from '../plan/scenario-schema.ts';
 import { resolveThresholds } from '../thresholds/default-profile.ts';
-import { evaluate } from '../thresholds/evaluate.ts';
+import { evaluate, hasData } from '../thresholds/evaluate.ts';
 import type { ThresholdSpec } from '../thresholds/threshold-schema.ts';
 import { environment } from './environment.ts';
 import { generatorHealth } from './generator-health.ts';
@@ -35,7 +35,7 @@ export function assembleResult(a: AssembleInput): RunResult {
   const resolved = resolveThresholds(a.specs, {
     profile: a.plan.thresholdProfile,
     components: a.components,
-    hasData: (metric, filter) => (agg.view(metric, filter)?.count ?? 0) > 0,
+    hasData: (metric, filter) => hasData(agg.view(metric, filter)),
   });
   const thresholds = resolved.map((s) => evaluate(s, agg));
 

@@ -25,7 +25,7 @@ port.on('message', (m: ToWorker) => {
   if (m.type === 'stop') controller.abort();
   else {
     monitor.sample();
-    post({ type: 'snapshot', seq: m.seq, snapshot: registry.drain(), vus });
+    post({ type: 'snapshot', seq: m.seq, snapshot: registry.drain(true), vus });
   }
 });
 
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
       onVUs: (n) => { vus = n; },
     });
     monitor.stop();
-    post({ type: 'done', outcome, snapshot: registry.drain() });
+    post({ type: 'done', outcome, snapshot: registry.drain(true) });
   } finally {
     await driver.close();
   }

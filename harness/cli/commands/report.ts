@@ -18,7 +18,7 @@ export function reportCommand(): Command {
     .option('--no-color', 'no ANSI colours')
     .action(async (file: string, o: ReportOpts) => {
       const result = await readRunResult(file).catch((err: unknown) => {
-        if (err instanceof RunResultError) throw new CaplabError(err.code, err.message);
+        if (err instanceof RunResultError) throw new CaplabError(err.code, err.detail, { hint: err.hint });
         throw err;
       });
       const dir = o.out ?? path.dirname(path.resolve(file));
