@@ -16,6 +16,7 @@ export interface Readiness {
 
 const FIRST_BACKOFF_MS = 20;
 const MAX_BACKOFF_MS = 500;
+const MIN_ATTEMPT_MS = 100;
 const MAX_ATTEMPT_MS = 2_000;
 
 /** Polls an HTTP path with GET until it answers 2xx, backing off from 20 ms to 500 ms between tries. */
@@ -36,8 +37,9 @@ export class HttpReadiness implements Readiness {
     let backoff = FIRST_BACKOFF_MS;
     let last = 'no attempt finished';
     for (;;) {
+      // an attempt near the deadline still gets MIN_ATTEMPT_MS, so the last result says something useful
       const remaining = deadline - performance.now();
-      const outcome = await probe(this.url, Math.max(1, Math.min(MAX_ATTEMPT_MS, remaining)), signal);
+      const outcome = await probe(this.url, Math.max(MIN_ATTEMPT_MS, Math.min(MAX_ATTEMPT_MS, remaining)), signal);
       if (outcome === 'ok') return;
       last = outcome;
       signal?.throwIfAborted();
