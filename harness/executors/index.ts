@@ -6,11 +6,12 @@ import { CaplabError } from '../errors.ts';
 import { constantArrivalRate, type ConstantArrivalRateConfig } from './constant-arrival-rate.ts';
 import { constantVus, type ConstantVusConfig } from './constant-vus.ts';
 import type { ExecutorModule } from './executor.ts';
+import { holdConnections, type HoldConnectionsConfig } from './hold-connections.ts';
 import { rampingArrivalRate, type RampingArrivalRateConfig } from './ramping-arrival-rate.ts';
 import { rampingVus, type RampingVusConfig } from './ramping-vus.ts';
 
 /** Any executor's config, as the plan holds it. */
-export type ExecutorConfig = ConstantArrivalRateConfig | RampingArrivalRateConfig | ConstantVusConfig | RampingVusConfig;
+export type ExecutorConfig = ConstantArrivalRateConfig | RampingArrivalRateConfig | ConstantVusConfig | RampingVusConfig | HoldConnectionsConfig;
 
 // Keys are taken from each module's own `type`, so a key and its module cannot disagree.
 export const executors = {
@@ -18,12 +19,13 @@ export const executors = {
   [rampingArrivalRate.type]: rampingArrivalRate,
   [constantVus.type]: constantVus,
   [rampingVus.type]: rampingVus,
+  [holdConnections.type]: holdConnections,
 } as const satisfies Record<string, ExecutorModule<ExecutorConfig>>;
 
 export type ExecutorType = keyof typeof executors;
 
 /** Every executor's config schema, for the plan's `z.discriminatedUnion('executor', ...)`. */
-export const executorSchemas = [constantArrivalRate.schema, rampingArrivalRate.schema, constantVus.schema, rampingVus.schema] as const;
+export const executorSchemas = [constantArrivalRate.schema, rampingArrivalRate.schema, constantVus.schema, rampingVus.schema, holdConnections.schema] as const;
 
 /** The executor registered under `type`; throws a scenario error naming the known ones otherwise. */
 export function getExecutor(type: string): ExecutorModule<ExecutorConfig> {

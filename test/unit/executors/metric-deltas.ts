@@ -25,8 +25,10 @@ export class Recorded {
   /** trend: the largest value, in ms (HDR keeps 3 significant digits) */
   max(name: string): number {
     const d = this.byName.get(name);
-    if (!d?.hdr) throw new Error(`${name} has no histogram`);
-    return decodeHistogram(d.hdr).maxValue / 1000;
+    // Within a thread the registry hands over the histogram itself; across threads, encoded.
+    const histogram = d?.histogram ?? (d?.hdr ? decodeHistogram(d.hdr) : undefined);
+    if (!histogram) throw new Error(`${name} has no histogram`);
+    return histogram.maxValue / 1000;
   }
   tags(name: string): Readonly<Record<string, string>> | undefined { return this.byName.get(name)?.tags; }
 }
