@@ -125,7 +125,7 @@ export class LocalProcess {
       }
       if (outcome !== null) {
         const { kind, message } = outcome.usageError;
-        if (kind === 'unknown-component') throw new CaplabError('CAPLAB_ERR_UNKNOWN_COMPONENT', message);
+        if (kind === 'unknown-component') throw new CaplabError('CAPLAB_ERR_UNKNOWN_COMPONENT', message.replace(/^unknown component /, ''));
         throw new CaplabError('CAPLAB_ERR_USAGE', message, { hint: 'fix the component flags in the scenario; `caplab serve --help` lists each component\'s flags' });
       }
       const exit = await Promise.race([this.exited, interrupted]);

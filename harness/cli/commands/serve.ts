@@ -37,7 +37,7 @@ export async function serveAction(component: string | undefined, componentArgs: 
   try {
     await serveComponent(component, argv);
   } catch (err) {
-    if (err instanceof UsageError && err.kind === 'unknown-component') throw new CaplabError('CAPLAB_ERR_UNKNOWN_COMPONENT', err.message);
+    if (err instanceof UsageError && err.kind === 'unknown-component') throw new CaplabError('CAPLAB_ERR_UNKNOWN_COMPONENT', err.message.replace(/^unknown component /, ''));
     if (err instanceof UsageError) {
       throw new CaplabError('CAPLAB_ERR_USAGE', err.message, { hint: `\`caplab serve ${component} --help\` lists its flags` });
     }
