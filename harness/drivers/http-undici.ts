@@ -3,6 +3,7 @@
  * anything else the fast engine's prebuilt request cannot express. One Pool per workload, sized
  * to its concurrency, keep-alive, no pipelining, so it loads a server the way real clients do.
  */
+import { getMaxListeners, setMaxListeners } from 'node:events';
 import { Pool } from 'undici';
 import type { Clock } from '../executors/clock.ts';
 import type { Driver, IterationContext } from './driver.ts';
@@ -31,6 +32,7 @@ type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
 export class UndiciHttpDriver implements Driver {
   private readonly pool: Pool;
   private readonly headers: Record<string, string>;
+  private readonly watched = new WeakSet<AbortSignal>();
   private closed = false;
 
   constructor(private readonly options: UndiciDriverOptions) {
@@ -52,6 +54,7 @@ export class UndiciHttpDriver implements Driver {
   async iterate(ctx: IterationContext): Promise<void> {
     if (this.closed || ctx.signal.aborted) return;
     const o = this.options;
+    if (!this.watched.has(ctx.signal)) this.allowListeners(ctx.signal);
     const body = bodyBytes(o.body);
     const sent = o.headBytes + (body?.length ?? 0);
     let received = 0;
@@ -80,6 +83,16 @@ export class UndiciHttpDriver implements Driver {
       const now = o.clock.now();
       o.metrics.transportError(code, now - ctx.intendedTime, now - sentAt, sent, received);
     }
+  }
+
+  /**
+   * undici adds one abort listener per request in flight; when executors share one signal
+   * across VUs that is up to maxConnections listeners, which is expected, not a leak.
+   */
+  private allowListeners(signal: AbortSignal): void {
+    this.watched.add(signal);
+    const wanted = this.options.maxConnections + 10;
+    if (getMaxListeners(signal) < wanted) setMaxListeners(wanted, signal);
   }
 
   /** Destroys the pool; requests still in flight end unrecorded. */

@@ -46,7 +46,7 @@ export const METRICS: Record<MetricName, MetricDef> = {
   http_req_failed: { type: 'rate', unit: 'count', doc: 'fraction of requests that failed: transport error, timeout, or a status the checks did not expect' },
   http_reqs: { type: 'counter', unit: 'count', doc: 'requests completed' },
   iteration_duration: { type: 'trend', unit: 'ms', doc: 'whole iteration time from its intended start' },
-  iterations: { type: 'counter', unit: 'count', doc: 'iterations completed' },
+  iterations: { type: 'counter', unit: 'count', doc: 'iterations started' },
   dropped_iterations: { type: 'counter', unit: 'count', doc: 'open-model iterations that could not start: no free VU at their intended time' },
   vus: { type: 'gauge', unit: 'count', doc: 'virtual users (concurrent iterations) active' },
   data_sent: { type: 'counter', unit: 'bytes', doc: 'bytes written to the target' },

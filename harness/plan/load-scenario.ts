@@ -28,7 +28,7 @@ export function parseScenario(text: string, file: string): PlanOutcome {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const yamlIssues: PlanIssue[] = doc.errors.map((e) => {
-    const p = e.linePos?.[0] ?? { line: 1, col: 1 };
+    const p = lines.linePos(e.pos[0]);
     return { file, line: p.line, col: p.col, path: '', message: `YAML syntax: ${e.message.split('\n')[0]}` };
   });
   if (yamlIssues.length > 0) return { ok: false, issues: yamlIssues };
@@ -75,7 +75,10 @@ function toPlanIssues(issue: Issue, doc: ReturnType<typeof parseDocument>, lines
       // A discriminated union with an unknown discriminator: point at the discriminator value.
       const disc = (issue as { discriminator?: string }).discriminator;
       if (disc && issue.errors.length === 0) {
-        return [at([...issue.path, disc], undefined, `unknown ${disc} "${String(getIn(doc, [...issue.path, disc]))}": use one of ${describeOptions(disc)}`)];
+        const discPath = issue.path.at(-1) === disc ? issue.path : [...issue.path, disc];
+        const value = getIn(doc, discPath);
+        const what = value === undefined ? `missing ${disc}` : `unknown ${disc} "${String(value)}"`;
+        return [at(discPath, undefined, `${what}: use one of ${describeOptions(disc)}`)];
       }
       // Otherwise report the branch that got furthest (most specific issues) rather than every branch.
       const best = [...issue.errors].sort((a, b) => a.length - b.length)[0];

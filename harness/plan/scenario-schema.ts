@@ -53,6 +53,7 @@ export const scenarioSchema = z
     thresholdProfile: z.enum(['seed-000', 'none']).default('seed-000').describe('default thresholds for metrics the scenario does not judge itself (seed 000 table)'),
     generator: generatorLimitsSchema.default({ maxScheduleLagP99: 20, maxCpu: 95, maxEventLoopLagP99: 50 }).describe('when the load generator counts as the bottleneck'),
     sampleInterval: duration().default(1000).describe('how often component CPU/memory are sampled'),
+    warmup: duration().default(2000).describe('run each workload\'s own schedule this long before measuring, unrecorded, so JIT compilation, the first GC and connection set-up are not measured (0 to measure from the first request)'),
   })
   .superRefine((s, ctx) => {
     for (const [name, w] of Object.entries(s.workloads)) {

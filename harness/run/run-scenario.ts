@@ -64,7 +64,11 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunResu
   let handles: WorkloadHandle[] = [];
   const monitor = new GeneratorMonitor(registry, { thread: 'main' });
 
-  const plannedSeconds = Math.max(...Object.values(plan.workloads).map((w) => (w.startTime + getExecutor(w.executor).duration(w as never)) / 1000));
+  // Progress shows the scheduled time; graceful stops are an upper bound, not the plan.
+  const plannedSeconds = Math.max(...Object.values(plan.workloads).map((w) => {
+    const graceful = 'gracefulStop' in w && typeof w.gracefulStop === 'number' ? w.gracefulStop : 0;
+    return (w.startTime + getExecutor(w.executor).duration(w as never) - graceful) / 1000;
+  }));
 
   /** One window: gather every thread's metrics, judge thresholds live, show progress. */
   const tick = async (t: number): Promise<void> => {
@@ -90,7 +94,8 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunResu
     let target: number | null = null;
     for (const [, w] of Object.entries(plan.workloads)) {
       const ex = getExecutor(w.executor);
-      const tr = ex.targetRate?.(w as never, t * 1000 - w.startTime);
+      // The middle of the window just closed: at its end the schedule may already be over.
+      const tr = ex.targetRate?.(w as never, t * 1000 - 500 - w.startTime);
       if (tr !== undefined && t * 1000 >= w.startTime) target = (target ?? 0) + tr;
     }
     return {
@@ -111,11 +116,16 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunResu
     // The first sample only sets the CPU baseline, so start-up work is not counted as load.
     await cluster.sampler().sample();
     if (stop.signal.aborted) throw new Error('interrupted before the load started');
-    opts.progress.note(`driving ${Object.keys(plan.workloads).join(', ')} for ${plannedSeconds.toFixed(0)} s`);
-
-    runStart = clock.now();
     handles = Object.entries(plan.workloads).map(([name, workload]) =>
-      startWorkload({ name, workload, endpoints, baseDir: plan.baseDir, clock, signal: stop.signal, recorder: registry }));
+      startWorkload({ name, workload, endpoints, baseDir: plan.baseDir, clock, signal: stop.signal, recorder: registry, warmupMs: plan.warmup }));
+    if (plan.warmup > 0) opts.progress.note(`warming up for ${plan.warmup / 1000} s (not measured)`);
+    await Promise.all(handles.map((h) => h.ready));
+    // Anything recorded so far (generator samples during warm-up) is not part of the run.
+    registry.drain();
+    for (const h of handles) await h.drain();
+    opts.progress.note(`driving ${Object.keys(plan.workloads).join(', ')} for ${plannedSeconds.toFixed(0)} s`);
+    runStart = clock.now();
+    for (const h of handles) h.go();
     ticking = true;
     tickLoop = (async () => {
       for (let k = 1; ticking; k++) {

@@ -11,10 +11,12 @@ export interface WorkerInit {
   endpoints: Record<string, string>;
   tags: Record<string, string>;
   baseDir: string;
+  warmupMs: number;
 }
 
-export type ToWorker = { type: 'drain'; seq: number } | { type: 'stop' };
+export type ToWorker = { type: 'go' } | { type: 'drain'; seq: number } | { type: 'stop' };
 export type FromWorker =
+  | { type: 'ready' }
   | { type: 'snapshot'; seq: number; snapshot: Snapshot; vus: number }
   | { type: 'done'; outcome: ExecutorOutcome; snapshot: Snapshot }
   | { type: 'error'; message: string; stack?: string };

@@ -1,25 +1,33 @@
 /**
  * Starts one workload: in the main thread (workers: 0) or spread over worker threads, each with
- * its shard. Either way the caller sees the same thing: snapshots to ingest once a second, the
- * current VUs, and the outcome when the executor is done.
+ * its shard. Either way the caller sees the same thing: a warm-up it can wait for, a `go()` that
+ * starts the measured run, snapshots to ingest once a second, the current VUs, and the outcome.
+ *
+ * Warm-up runs the workload's own schedule for `warmup` ms into a throwaway registry, in the
+ * thread that will generate the measured load, so JIT compilation, the first major GC and
+ * connection set-up are not measured as the system's latency.
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { CaplabError } from '../errors.ts';
 import type { Clock } from '../executors/clock.ts';
-import { getExecutor } from '../executors/index.ts';
 import type { ExecutorOutcome } from '../executors/executor.ts';
 import type { MetricsRecorder } from '../metrics/recorder.ts';
 import type { Snapshot } from '../metrics/registry.ts';
 import type { Workload } from '../plan/scenario-schema.ts';
-import { createDriver } from './create-driver.ts';
+import { runWorkloadShard, warmUpShard } from './workload-shard.ts';
 import type { FromWorker, WorkerInit } from './workload-messages.ts';
 
 export interface WorkloadHandle {
   readonly name: string;
+  /** resolves when the warm-up is over and the workload waits for go() */
+  readonly ready: Promise<void>;
+  /** starts the measured run */
+  go(): void;
   /** snapshots since the last call (worker threads only; main-thread metrics go to the shared registry) */
   drain(): Promise<Snapshot[]>;
   vus(): number;
+  /** the measured run's outcome; rejects when the workload failed */
   readonly done: Promise<ExecutorOutcome>;
 }
 
@@ -30,6 +38,7 @@ export interface WorkloadStart {
   baseDir: string;
   clock: Clock;
   signal: AbortSignal;
+  warmupMs: number;
   /** the main thread's registry, used when workers is 0 */
   recorder: MetricsRecorder;
 }
@@ -40,21 +49,17 @@ export function startWorkload(s: WorkloadStart): WorkloadHandle {
 }
 
 function startInMainThread(s: WorkloadStart, tags: Record<string, string>): WorkloadHandle {
-  const executor = getExecutor(s.workload.executor);
   let vus = 0;
+  let go!: () => void;
+  const started = new Promise<void>((r) => { go = r; });
+  const shard = { name: s.name, workload: s.workload, shardIndex: 0, shardCount: 1, endpoints: s.endpoints, tags, baseDir: s.baseDir };
+  const ready = warmUpShard(shard, s.clock, s.warmupMs, s.signal);
   const done = (async () => {
-    await s.clock.sleepUntil(s.clock.now() + s.workload.startTime, s.signal);
-    const driver = createDriver(s.workload, {
-      recorder: s.recorder, clock: s.clock, endpoints: s.endpoints, tags,
-      maxConcurrency: executor.maxConcurrency(s.workload as never), baseDir: s.baseDir,
-    });
-    try {
-      return await executor.run(s.workload as never, { clock: s.clock, driver, recorder: s.recorder, signal: s.signal, tags, onVUs: (n) => { vus = n; } });
-    } finally {
-      await driver.close();
-    }
+    await ready;
+    await started;
+    return runWorkloadShard(shard, s.clock, s.recorder, s.signal, (n) => { vus = n; });
   })();
-  return { name: s.name, drain: async () => [], vus: () => vus, done };
+  return { name: s.name, ready, go, drain: async () => [], vus: () => vus, done };
 }
 
 // Worker threads need the TypeScript loader too; it is not inherited when caplab was started
@@ -70,38 +75,46 @@ function startInWorkers(s: WorkloadStart, tags: Record<string, string>): Workloa
   const waiters = new Map<number, () => void>();
   let seq = 0;
   const workers: Worker[] = [];
+  const readies: Promise<void>[] = [];
   const outcomes: Promise<ExecutorOutcome>[] = [];
 
-  const done = (async () => {
-    await s.clock.sleepUntil(s.clock.now() + s.workload.startTime, s.signal);
-    for (let i = 0; i < count; i++) {
-      const init: WorkerInit = { name: s.name, workload: s.workload, shardIndex: i, shardCount: count, endpoints: s.endpoints, tags, baseDir: s.baseDir };
-      const w = new Worker(WORKER_URL, { workerData: init, execArgv: ['--import', TSX_LOADER] });
-      workers.push(w);
-      outcomes.push(new Promise<ExecutorOutcome>((resolve, reject) => {
-        w.on('message', (m: FromWorker) => {
-          if (m.type === 'snapshot') {
-            pending.push(m.snapshot);
-            vusOf[i] = m.vus;
-            waiters.get(i * 1e9 + m.seq)?.();
-          } else if (m.type === 'done') {
-            pending.push(m.snapshot);
-            vusOf[i] = 0;
-            alive[i] = false;
-            resolve(m.outcome);
-          } else {
-            reject(new CaplabError('CAPLAB_ERR_WORKER_FAILED', `${s.name} worker ${i}: ${m.message}`));
-          }
-        });
-        w.on('error', (err) => reject(new CaplabError('CAPLAB_ERR_WORKER_FAILED', `${s.name} worker ${i}: ${err.message}`, { cause: err })));
-        w.on('exit', (code) => {
+  for (let i = 0; i < count; i++) {
+    const init: WorkerInit = { name: s.name, workload: s.workload, shardIndex: i, shardCount: count, endpoints: s.endpoints, tags, baseDir: s.baseDir, warmupMs: s.warmupMs };
+    const w = new Worker(WORKER_URL, { workerData: init, execArgv: ['--import', TSX_LOADER] });
+    workers.push(w);
+    let readyResolve!: () => void;
+    readies.push(new Promise<void>((r) => { readyResolve = r; }));
+    outcomes.push(new Promise<ExecutorOutcome>((resolve, reject) => {
+      const fail = (msg: string, cause?: unknown): void => {
+        readyResolve();
+        reject(new CaplabError('CAPLAB_ERR_WORKER_FAILED', `${s.name} worker ${i}: ${msg}`, cause ? { cause } : undefined));
+      };
+      w.on('message', (m: FromWorker) => {
+        if (m.type === 'ready') readyResolve();
+        else if (m.type === 'snapshot') {
+          pending.push(m.snapshot);
+          vusOf[i] = m.vus;
+          waiters.get(i * 1e9 + m.seq)?.();
+        } else if (m.type === 'done') {
+          pending.push(m.snapshot);
+          vusOf[i] = 0;
           alive[i] = false;
-          if (code !== 0) reject(new CaplabError('CAPLAB_ERR_WORKER_FAILED', `${s.name} worker ${i} exited with code ${code}`));
-        });
-      }));
-    }
-    const onAbort = (): void => { for (const w of workers) w.postMessage({ type: 'stop' }); };
-    s.signal.addEventListener('abort', onAbort, { once: true });
+          resolve(m.outcome);
+        } else fail(m.message);
+      });
+      w.on('error', (err) => fail(err.message, err));
+      w.on('exit', (code) => {
+        alive[i] = false;
+        if (code !== 0) fail(`exited with code ${code}`);
+      });
+    }));
+  }
+  const onAbort = (): void => { for (const w of workers) w.postMessage({ type: 'stop' }); };
+  s.signal.addEventListener('abort', onAbort, { once: true });
+  // Outcomes may reject before anyone awaits `done`; that is reported through `done`.
+  for (const o of outcomes) o.catch(() => {});
+
+  const done = (async () => {
     try {
       const all = await Promise.all(outcomes);
       return all.reduce((a, b) => ({ iterations: a.iterations + b.iterations, dropped: a.dropped + b.dropped, interrupted: a.interrupted + b.interrupted }));
@@ -123,5 +136,12 @@ function startInWorkers(s: WorkloadStart, tags: Record<string, string>): Workloa
     await Promise.all(replies);
     return pending.splice(0);
   };
-  return { name: s.name, drain, vus: () => vusOf.reduce((a, b) => a + b, 0), done };
+  return {
+    name: s.name,
+    ready: Promise.all(readies).then(() => {}),
+    go: () => { for (const w of workers) w.postMessage({ type: 'go' }); },
+    drain,
+    vus: () => vusOf.reduce((a, b) => a + b, 0),
+    done,
+  };
 }

@@ -1,0 +1,45 @@
+/**
+ * Runs one thread's shard of a workload: the same code in the main thread and in a worker thread.
+ */
+import type { Clock } from '../executors/clock.ts';
+import type { ExecutorOutcome } from '../executors/executor.ts';
+import { getExecutor } from '../executors/index.ts';
+import type { MetricsRecorder } from '../metrics/recorder.ts';
+import { MetricsRegistry } from '../metrics/registry.ts';
+import { createDriver } from './create-driver.ts';
+import type { WorkerInit } from './workload-messages.ts';
+
+export type Shard = Omit<WorkerInit, 'warmupMs'>;
+
+/** Runs this shard's measured load and returns the executor's outcome. */
+export async function runWorkloadShard(s: Shard, clock: Clock, recorder: MetricsRecorder, signal: AbortSignal, onVUs: (n: number) => void): Promise<ExecutorOutcome> {
+  const executor = getExecutor(s.workload.executor);
+  const config = executor.shard(s.workload as never, s.shardIndex, s.shardCount);
+  await clock.sleepUntil(clock.now() + s.workload.startTime, signal);
+  const driver = createDriver(s.workload, {
+    recorder, clock, endpoints: s.endpoints, tags: s.tags,
+    maxConcurrency: executor.maxConcurrency(config as never), baseDir: s.baseDir,
+  });
+  try {
+    return await executor.run(config as never, { clock, driver, recorder, signal, tags: s.tags, onVUs });
+  } finally {
+    await driver.close();
+  }
+}
+
+/** Runs the shard's own schedule for `ms` into a registry nobody reads, then stops it. */
+export async function warmUpShard(s: Shard, clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
+  if (ms <= 0 || signal.aborted) return;
+  const stop = new AbortController();
+  const onAbort = (): void => stop.abort();
+  signal.addEventListener('abort', onAbort, { once: true });
+  const timer = clock.sleepUntil(clock.now() + ms, stop.signal).then(() => stop.abort());
+  const warm = { ...s, workload: { ...s.workload, startTime: 0 } };
+  try {
+    await runWorkloadShard(warm, clock, new MetricsRegistry(), stop.signal, () => {});
+  } finally {
+    stop.abort();
+    signal.removeEventListener('abort', onAbort);
+    await timer;
+  }
+}
