@@ -30,6 +30,7 @@ export const httpRequestSchema = z.strictObject({
   timeout: duration().default(10_000).describe('request timeout; a timed-out request counts as failed'),
   name: z.string().optional().describe('tag `name` on every sample (default: the workload name), for thresholds like http_req_duration{name:encode}'),
   checks: z.array(httpCheckSchema).default([]).describe('per-request checks; with none, a status >= 400 fails the request'),
+  connections: z.number().int().min(1).max(19_000).optional().describe('most TCP connections to the target (default: one per VU). Fewer connections than VUs makes iterations queue for a connection, as wrk2 does: latency from the intended time includes that wait, raw latency does not'),
   engine: z.enum(['auto', 'fast', 'undici']).default('auto').describe('auto: the lean HTTP/1.1 path for static plain-http requests, undici otherwise'),
 });
 
