@@ -8,6 +8,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { CaplabError } from '../errors.ts';
 import { executors } from '../executors/index.ts';
+import { crossReferenceIssues } from './cross-references.ts';
 import { deepFreeze, type Plan, type PlanIssue, type PlanOutcome } from './plan.ts';
 import { scenarioSchema } from './scenario-schema.ts';
 import { positionOf } from './yaml-positions.ts';
@@ -38,8 +39,13 @@ export function parseScenario(text: string, file: string): PlanOutcome {
     return { ok: false, issues: [{ file, line: 1, col: 1, path: '', message: 'a scenario is a YAML mapping with at least `name:` and `workloads:`' }] };
   }
   const parsed = scenarioSchema.safeParse(data);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.flatMap((issue) => toPlanIssues(issue, doc, lines, file));
+  const crossIssues = crossReferenceIssues(data).map((i) => {
+    const pos = positionOf(doc, lines, i.path);
+    return { file, line: pos.line, col: pos.col, path: i.path.join('.'), message: i.message };
+  });
+  if (!parsed.success || crossIssues.length > 0) {
+    const schemaIssues = parsed.success ? [] : parsed.error.issues.flatMap((issue) => toPlanIssues(issue, doc, lines, file));
+    const issues = [...schemaIssues, ...crossIssues];
     issues.sort((a, b) => a.line - b.line || a.col - b.col);
     return { ok: false, issues: dedupe(issues) };
   }

@@ -55,19 +55,7 @@ export const scenarioSchema = z
     sampleInterval: duration().default(1000).describe('how often component CPU/memory are sampled'),
     warmup: duration().default(2000).describe('run each workload\'s own schedule this long before measuring, unrecorded, so JIT compilation, the first GC and connection set-up are not measured (0 to measure from the first request)'),
   })
-  .superRefine((s, ctx) => {
-    for (const [name, w] of Object.entries(s.workloads)) {
-      const target = w.http?.target;
-      if (target !== undefined && !/^https?:\/\//.test(target) && !(target in s.components)) {
-        const known = Object.keys(s.components);
-        ctx.addIssue({
-          code: 'custom',
-          path: ['workloads', name, 'http', 'target'],
-          message: `target "${target}" is neither a component of this scenario nor an http:// URL; ${known.length ? `components are: ${known.join(', ')}` : 'add it under `components:`'}`,
-        });
-      }
-    }
-  });
+  .describe('a caplab scenario: components to deploy, workloads to drive, thresholds to judge');
 
 /** A scenario as written (input) and as validated (output, units parsed, defaults filled). */
 export type ScenarioInput = z.input<typeof scenarioSchema>;
