@@ -7,7 +7,6 @@
  * thread that will generate the measured load, so JIT compilation, the first major GC and
  * connection set-up are not measured as the system's latency.
  */
-import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { CaplabError } from '../errors.ts';
 import type { Clock } from '../executors/clock.ts';
@@ -62,10 +61,7 @@ function startInMainThread(s: WorkloadStart, tags: Record<string, string>): Work
   return { name: s.name, ready, go, drain: async () => [], vus: () => vus, done };
 }
 
-// Worker threads need the TypeScript loader too; it is not inherited when caplab was started
-// through tsx's register() API rather than `node --import tsx`.
-const TSX_LOADER = createRequire(import.meta.url).resolve('tsx/esm');
-const WORKER_URL = new URL('./load-worker.ts', import.meta.url);
+const WORKER_URL = new URL('./load-worker-entry.mjs', import.meta.url);
 
 function startInWorkers(s: WorkloadStart, tags: Record<string, string>): WorkloadHandle {
   const count = s.workload.workers;
@@ -80,7 +76,7 @@ function startInWorkers(s: WorkloadStart, tags: Record<string, string>): Workloa
 
   for (let i = 0; i < count; i++) {
     const init: WorkerInit = { name: s.name, workload: s.workload, shardIndex: i, shardCount: count, endpoints: s.endpoints, tags, baseDir: s.baseDir, warmupMs: s.warmupMs };
-    const w = new Worker(WORKER_URL, { workerData: init, execArgv: ['--import', TSX_LOADER] });
+    const w = new Worker(WORKER_URL, { workerData: init });
     workers.push(w);
     let readyResolve!: () => void;
     readies.push(new Promise<void>((r) => { readyResolve = r; }));
