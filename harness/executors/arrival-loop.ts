@@ -56,6 +56,8 @@ class ArrivalLoop {
     const { recorder, tags } = ctx;
     this.iterationsStarted = recorder.counter(M.iterations, tags);
     this.droppedIterations = recorder.counter(M.droppedIterations, tags);
+    // Recorded as 0 from the start, so "no drops" is data a threshold can judge, not no-data.
+    this.droppedIterations.add(0);
     this.iterationDuration = recorder.trend(M.iterationDuration, tags);
     this.scheduleLag = recorder.trend(M.generatorScheduleLag, tags);
     this.vusGauge = recorder.gauge(M.vus, tags);

@@ -9,9 +9,13 @@ import type { MetricsAggregate, MetricView } from '../metrics/aggregate.ts';
 import type { Condition, Statistic } from './parser.ts';
 import type { ThresholdSpec } from './threshold-spec.ts';
 
-/** Whether a view holds any sample: gauges count no samples, so they have data once they were set. */
+/**
+ * Whether a view holds any sample: gauges have data once set; a counter once it was recorded at
+ * all, even as 0 (`dropped_iterations count == 0` is Good, not no-data).
+ */
 export function hasData(view: MetricView | null): view is MetricView {
   if (view === null) return false;
+  if (view.type === 'counter') return true;
   return view.type === 'gauge' ? view.min !== Infinity : view.count > 0;
 }
 
