@@ -10,6 +10,7 @@ import { evaluate, hasData } from '../thresholds/evaluate.ts';
 import type { ThresholdSpec } from '../thresholds/threshold-schema.ts';
 import { environment } from './environment.ts';
 import { generatorHealth } from './generator-health.ts';
+import { scheduledMs } from './scheduled-duration.ts';
 import { decideVerdict } from './verdict.ts';
 
 export interface WorkloadRun { name: string; workload: Workload; outcome: ExecutorOutcome; seconds: number }
@@ -97,9 +98,7 @@ export function assembleResult(a: AssembleInput): RunResult {
 /** Mean offered rate over the executor's schedule, sampled every 100 ms (exact for constant rates). */
 function averageTargetRate(w: Workload, first: number): number {
   const ex = getExecutor(w.executor);
-  const total = ex.duration(w as never);
-  const graceful = 'gracefulStop' in w && typeof w.gracefulStop === 'number' ? w.gracefulStop : 0;
-  const span = Math.max(100, total - graceful);
+  const span = Math.max(100, scheduledMs(w));
   let sum = 0;
   let n = 0;
   for (let t = 50; t < span; t += 100, n++) sum += ex.targetRate!(w as never, t);

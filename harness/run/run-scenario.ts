@@ -21,6 +21,7 @@ import { assembleResult, type WorkloadRun } from './assemble-result.ts';
 import { componentSpecs } from './component-specs.ts';
 import type { ProgressSink } from './progress.ts';
 import { ResourceTracker } from './resource-tracker.ts';
+import { scheduledMs } from './scheduled-duration.ts';
 import { startWorkload, type WorkloadHandle } from './workload-runner.ts';
 
 export interface RunOptions {
@@ -64,11 +65,7 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunResu
   let handles: WorkloadHandle[] = [];
   const monitor = new GeneratorMonitor(registry, { thread: 'main' });
 
-  // Progress shows the scheduled time; graceful stops are an upper bound, not the plan.
-  const plannedSeconds = Math.max(...Object.values(plan.workloads).map((w) => {
-    const graceful = 'gracefulStop' in w && typeof w.gracefulStop === 'number' ? w.gracefulStop : 0;
-    return (w.startTime + getExecutor(w.executor).duration(w as never) - graceful) / 1000;
-  }));
+  const plannedSeconds = Math.max(...Object.values(plan.workloads).map((w) => (w.startTime + scheduledMs(w)) / 1000));
 
   /** One window: gather every thread's metrics, judge thresholds live, show progress. */
   const tick = async (t: number): Promise<void> => {
@@ -141,7 +138,10 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunResu
       const w = plan.workloads[name]!;
       const outcome: ExecutorOutcome = s.status === 'fulfilled' ? s.value : { iterations: 0, dropped: 0, interrupted: 0 };
       if (s.status === 'rejected') errors.push(toHarnessError(s.reason));
-      runs.push({ name, workload: w, outcome, seconds: Math.max(0.001, (endedAt - runStart - w.startTime) / 1000) });
+      // Achieved rate is over the time iterations were being started: the schedule, or less when
+      // the run stopped early; waiting for the last responses is not part of it.
+      const ran = endedAt - runStart - w.startTime;
+      runs.push({ name, workload: w, outcome, seconds: Math.max(0.001, Math.min(ran, scheduledMs(w)) / 1000) });
     });
   } catch (err) {
     if (!interrupted) errors.push(toHarnessError(err));

@@ -3,6 +3,7 @@
  * invalid (the generator was the bottleneck, so no latency can be trusted) > critical >
  * warning (a threshold Warning, or a threshold with no data) > good.
  */
+import { formatValue } from '../thresholds/live-evaluator.ts';
 import type { GeneratorHealth, HarnessError, ThresholdResult, Verdict } from '../../reports/run-result.ts';
 
 export interface VerdictInput {
@@ -20,6 +21,7 @@ export function decideVerdict(v: VerdictInput): { verdict: Verdict; reasons: str
   if (v.thresholdAbort) reasons.push(`aborted early by abortOnCritical: ${v.thresholdAbort}`);
   reasons.push(...v.generator.reasons);
   for (const t of v.thresholds) {
+    const fmt = (v: number | null): string => (v === null ? 'n/a' : formatValue(v, t.unit));
     if (t.level === 'critical') reasons.push(`${t.key} ${t.stat} = ${fmt(t.value)} is Critical (Good needs ${t.good}${t.warning ? `, Warning ${t.warning}` : ''})`);
     else if (t.level === 'warning') reasons.push(`${t.key} ${t.stat} = ${fmt(t.value)} is Warning (Good needs ${t.good})`);
     else if (t.level === 'no-data') reasons.push(`${t.key} ${t.stat}: no data, so it cannot be judged Good`);
@@ -31,8 +33,4 @@ export function decideVerdict(v: VerdictInput): { verdict: Verdict; reasons: str
   else if (v.thresholds.some((t) => t.level === 'warning' || t.level === 'no-data')) verdict = 'warning';
   else verdict = 'good';
   return { verdict, reasons };
-}
-
-function fmt(v: number | null): string {
-  return v === null ? 'n/a' : Number.isInteger(v) ? String(v) : v.toPrecision(4);
 }
