@@ -33,10 +33,17 @@ export class FastHttpDriver implements Driver, ConnectionOwner {
   private readonly waiting: ((conn: Connection | null) => void)[] = [];
   private readonly watched = new WeakSet<AbortSignal>();
   private readonly onAbort: (event: Event) => void;
+  private readonly sweeper: NodeJS.Timeout;
   private closed = false;
 
   constructor(private readonly options: FastDriverOptions) {
     this.onAbort = (event) => this.abortFor(event.target as AbortSignal);
+    // One timer for all connections: timeouts land within a tenth of the timeout (at most 100 ms) late.
+    const interval = Math.max(1, Math.min(100, Math.floor(options.timeoutMs / 10)));
+    this.sweeper = setInterval(() => {
+      for (const c of this.all) c.sweep(interval);
+    }, interval);
+    this.sweeper.unref();
   }
 
   /** Sockets opened so far, across all connections (reconnects included). */
@@ -62,6 +69,7 @@ export class FastHttpDriver implements Driver, ConnectionOwner {
   /** Closes every connection; requests in flight end unrecorded, as interrupted. */
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.sweeper);
     for (const w of this.waiting.splice(0)) w(null);
     for (const c of this.all) c.close();
   }

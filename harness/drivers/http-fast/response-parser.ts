@@ -183,15 +183,13 @@ export class ResponseParser {
   private executeHead(b: Buffer, pos: number, end: number): number {
     if (this.headLen === 0) {
       checkStatusPrefix(b, pos, end);
-      const i = b.indexOf(HEAD_END, pos);
-      if (i !== -1 && i + 4 <= end) {
-        this.parseHead(b, pos, i + 4);
-        return i + 4;
-      }
+      const headEnd = this.parseHead(b, pos, end);
+      if (headEnd !== -1) return headEnd;
       if (end - pos > this.maxHead) throw new HttpParseError(`response head larger than ${this.maxHead} bytes`);
       this.appendHead(b, pos, end);
       return end;
     }
+    // The rare split head: gather it, and parse it once its terminator has arrived.
     const old = this.headLen;
     const take = Math.min(end - pos, this.maxHead - old);
     this.appendHead(b, pos, pos + take);
@@ -200,17 +198,23 @@ export class ResponseParser {
     // The terminator may straddle the previous read, so look back 3 bytes.
     const i = head.indexOf(HEAD_END, Math.max(0, old - 3));
     if (i !== -1 && i + 4 <= this.headLen) {
-      const headEnd = i + 4;
+      const headEnd = this.parseHead(head, 0, i + 4);
+      if (headEnd !== i + 4) throw new HttpParseError('bad response head');
       this.headLen = 0;
-      this.parseHead(head, 0, headEnd);
       return pos + (headEnd - old);
     }
     if (this.headLen >= this.maxHead) throw new HttpParseError(`response head larger than ${this.maxHead} bytes`);
     return pos + take;
   }
 
-  /** Parses a whole head, `b[s, e)` ending with CRLF CRLF, and sets up the body. */
-  private parseHead(b: Buffer, s: number, e: number): void {
+  /**
+   * Parses the head starting at `b[s]` in one pass and sets up the body; returns the index just
+   * after the head, or -1 when the head does not end before `end` (nothing is changed then).
+   * Plain loops rather than Buffer.indexOf: for heads of a few hundred bytes, the native calls
+   * cost more than the scanning.
+   */
+  private parseHead(b: Buffer, s: number, end: number): number {
+    if (end - s < 13) return -1;
     // "HTTP/1.x SSS" then SP reason or CRLF; the prefix was checked already.
     const minor = b[s + 7]!;
     if ((minor !== 48 && minor !== 49) || b[s + 8] !== SP) throw new HttpParseError('bad status line');
@@ -222,24 +226,34 @@ export class ResponseParser {
     if (after !== SP && after !== CR) throw new HttpParseError('bad status line');
     const status = d1 * 100 + d2 * 10 + d3;
 
-    let lineEnd = b.indexOf(CR, s + 12);
-    if (b[lineEnd + 1] !== LF) throw new HttpParseError('status line not ended by CRLF');
+    let pos = s + 12;
+    while (pos < end && b[pos] !== CR) pos++;
+    if (pos + 1 >= end) return -1;
+    if (b[pos + 1] !== LF) throw new HttpParseError('status line not ended by CRLF');
+    pos += 2;
 
     let contentLength = -1;
     let chunked = false;
     let otherCoding = false;
     let close = minor === 48;
-    let pos = lineEnd + 2;
-    const headersEnd = e - 2;
-    while (pos < headersEnd) {
-      lineEnd = b.indexOf(CR, pos);
-      if (b[lineEnd + 1] !== LF) throw new HttpParseError('header line not ended by CRLF');
+    for (;;) {
+      if (pos + 1 >= end) return -1;
+      if (b[pos] === CR) {
+        if (b[pos + 1] !== LF) throw new HttpParseError('head not ended by CRLF');
+        pos += 2;
+        break;
+      }
       let colon = pos;
-      while (colon < lineEnd && IS_TOKEN[b[colon]!] === 1) colon++;
+      while (colon < end && IS_TOKEN[b[colon]!] === 1) colon++;
+      if (colon >= end) return -1;
       if (colon === pos || b[colon] !== COLON) throw new HttpParseError('bad header line');
       const nameLen = colon - pos;
       let v = colon + 1;
-      while (v < lineEnd && (b[v] === SP || b[v] === HTAB)) v++;
+      while (v < end && (b[v] === SP || b[v] === HTAB)) v++;
+      let lineEnd = v;
+      while (lineEnd < end && b[lineEnd] !== CR) lineEnd++;
+      if (lineEnd + 1 >= end) return -1;
+      if (b[lineEnd + 1] !== LF) throw new HttpParseError('header line not ended by CRLF');
       let ve = lineEnd;
       while (ve > v && (b[ve - 1] === SP || b[ve - 1] === HTAB)) ve--;
       if (nameLen === 14 && equalsLower(b, pos, CONTENT_LENGTH)) {
@@ -260,7 +274,7 @@ export class ResponseParser {
     if (status < 200) {
       // 100 Continue and other interim responses precede the real one; 101 would switch protocols.
       if (status === 101) throw new HttpParseError('101 Switching Protocols is not supported');
-      return;
+      return pos;
     }
     this.status = status;
     this.keepAlive = !close;
@@ -283,6 +297,7 @@ export class ResponseParser {
       this.remaining = contentLength;
       this.state = State.BodyLength;
     }
+    return pos;
   }
 
   /** The byte-at-a-time states of chunked framing: sizes, extensions, CRLFs and trailers. */
