@@ -3,6 +3,8 @@
  * same prebuilt bytes written for each, the response parsed straight out of a read buffer that
  * every connection shares (node:net's `onread`), so a request costs one write and one read and
  * allocates next to nothing. The socket is reopened on demand after the peer closes it.
+ * A request is accepted by `send()` and written by `flush()`, which the owner calls for many
+ * connections at once (see fast-driver.ts).
  */
 import { connect, type Socket } from 'node:net';
 import { ABORTED, PROTOCOL_ERROR, TIMEOUT, transportErrorCode } from '../http-error-code.ts';
@@ -47,6 +49,7 @@ export class Connection implements ResponseSink {
 
   private socket: Socket | null = null;
   private inFlight = false;
+  private unsent = false;
   private received = 0;
   /** the socket already carried a response, so a silent close may be the peer's idle timeout */
   private reused = false;
@@ -87,17 +90,27 @@ export class Connection implements ResponseSink {
     return this.inFlight;
   }
 
-  /** Writes the request; the owner hears back exactly once. */
+  /** Accepts a request, to be written by the next `flush()`; the owner hears back exactly once. */
   send(): void {
     this.inFlight = true;
+    this.unsent = true;
     this.received = 0;
     this.retried = false;
     this.seq++;
+  }
+
+  /** Writes the accepted request, if it is still waiting; returns whether it wrote. */
+  flush(): boolean {
+    if (!this.unsent) return false;
+    this.unsent = false;
+    if (!this.inFlight) return false;
     this.write();
+    return true;
   }
 
   /** Ends the request in flight (reported as aborted) and closes the socket. */
   abort(): void {
+    this.unsent = false;
     this.drop();
     if (this.inFlight) this.fail(ABORTED);
   }
