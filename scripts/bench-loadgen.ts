@@ -8,12 +8,16 @@
  * reported. caplab runs in this process through the constant-vus executor and the fast http
  * engine; autocannon runs in this process through its programmatic API; wrk is a child process.
  * Ends with one JSON line of the headline figures; ratios are taken on nginx.
+ *
+ * With taskset and 2+ CPUs, the targets run on the last CPU and every generator on the others
+ * (--no-pin to let the scheduler place them). Unpinned, on 2 CPUs, the scheduler sometimes puts
+ * generator and target on one CPU and throughput halves for that run, for every tool alike.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer, connect } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -28,7 +32,9 @@ import { MetricsRegistry } from '../harness/metrics/registry.ts';
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const WARMUP_S = 1;
 
-interface Options { durationS: number; repeats: number; connections: number }
+interface Options { durationS: number; repeats: number; connections: number; pin: boolean }
+/** CPU lists for taskset, or null when running unpinned. */
+interface Pinning { target: string; generators: string }
 interface Run { rps: number; p50: number; p99: number; cpuS: number | null; errors: number }
 interface Target { name: string; url: string }
 type Tool = 'caplab' | 'autocannon' | 'wrk -t1' | 'wrk -t2';
@@ -102,7 +108,12 @@ async function waitForPort(port: number, child: ChildProcess, what: string): Pro
   throw new Error(`${what} did not listen on 127.0.0.1:${port} within 5 s`);
 }
 
-async function startNginx(nginx: string, dir: string): Promise<Target> {
+/** The command line, under taskset when pinning; taskset execs it, so the PID stays the target's. */
+function pinned(cpus: string | undefined, cmd: string, args: string[]): [string, string[]] {
+  return cpus === undefined ? [cmd, args] : ['taskset', ['-c', cpus, cmd, ...args]];
+}
+
+async function startNginx(nginx: string, dir: string, pin: Pinning | null): Promise<Target> {
   const port = await freePort();
   const conf = join(dir, 'nginx.conf');
   writeFileSync(conf, [
@@ -119,7 +130,8 @@ async function startNginx(nginx: string, dir: string): Promise<Target> {
     '',
   ].join('\n'));
   // -e: nginx opens its error log before reading the config; keep even that inside the temp dir.
-  const child = track(spawn(nginx, ['-e', join(dir, 'error.log'), '-p', dir, '-c', conf], { stdio: ['ignore', 'ignore', 'inherit'] }));
+  const [cmd, args] = pinned(pin?.target, nginx, ['-e', join(dir, 'error.log'), '-p', dir, '-c', conf]);
+  const child = track(spawn(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'] }));
   await waitForPort(port, child, 'nginx');
   return { name: 'nginx', url: `http://127.0.0.1:${port}/` };
 }
@@ -133,12 +145,12 @@ s.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ event: 'listening', 
 process.stdin.on('end', () => process.exit(0)); process.stdin.resume();
 `;
 
-async function startEcho(): Promise<Target & { how: string }> {
+async function startEcho(pin: Pinning | null): Promise<Target & { how: string }> {
   const main = join(ROOT, 'reference-impl', 'main.ts');
   const useComponent = existsSync(main);
-  const args = useComponent ? ['--import', 'tsx', main, 'echo', '--port', '0'] : ['-e', FALLBACK_ECHO];
+  const [cmd, args] = pinned(pin?.target, process.execPath, useComponent ? ['--import', 'tsx', main, 'echo', '--port', '0'] : ['-e', FALLBACK_ECHO]);
   // stdin is a pipe we never close: if this process dies, the echo sees EOF and exits too.
-  const child = track(spawn(process.execPath, args, { cwd: ROOT, stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, CAPLAB_EXIT_WITH_PARENT: '1' } }));
+  const child = track(spawn(cmd, args, { cwd: ROOT, stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, CAPLAB_EXIT_WITH_PARENT: '1' } }));
   const lines = createInterface({ input: child.stdout! });
   const url = await new Promise<string>((res, rej) => {
     const timer = setTimeout(() => rej(new Error('echo target did not print its listening line within 20 s')), 20_000);
@@ -203,9 +215,10 @@ async function runAutocannon(url: string, o: Options, durationS: number): Promis
   return { rps: r.requests.total / r.duration, p50: r.latency.p50, p99: r.latency.p99, cpuS: (cpu.user + cpu.system) / 1e6, errors: r.errors + r.non2xx };
 }
 
-async function runWrk(wrk: string, threads: number, url: string, o: Options): Promise<Run> {
+async function runWrk(wrk: string, threads: number, url: string, o: Options, pin: Pinning | null): Promise<Run> {
+  const [cmd, args] = pinned(pin?.generators, wrk, [`-t${threads}`, `-c${o.connections}`, `-d${o.durationS}s`, '--latency', url]);
   // `times` after wrk prints the CPU the shell's children used: wrk's own user and system seconds.
-  const child = track(spawn('bash', ['-c', '"$@"; times', 'bash', wrk, `-t${threads}`, `-c${o.connections}`, `-d${o.durationS}s`, '--latency', url], { stdio: ['ignore', 'pipe', 'inherit'], detached: true }));
+  const child = track(spawn('bash', ['-c', '"$@"; times', 'bash', cmd, ...args], { stdio: ['ignore', 'pipe', 'inherit'], detached: true }));
   let out = '';
   child.stdout!.on('data', (c: Buffer) => { out += c.toString(); });
   const code = await new Promise<number | null>((r) => child.once('exit', r));
@@ -229,7 +242,7 @@ function wrkLatency(out: string, pct: string): number {
 
 // ---- measuring and reporting -------------------------------------------------------------------
 
-async function measure(target: Target, o: Options, wrk: string): Promise<Map<Tool, Run[]>> {
+async function measure(target: Target, o: Options, wrk: string, pin: Pinning | null): Promise<Map<Tool, Run[]>> {
   const runs = new Map<Tool, Run[]>(TOOLS.map((t) => [t, []]));
   process.stderr.write(`${target.name}: warming up caplab and autocannon (${WARMUP_S} s each, not reported)\n`);
   await runCaplab(target.url, o, WARMUP_S);
@@ -238,7 +251,7 @@ async function measure(target: Target, o: Options, wrk: string): Promise<Map<Too
     for (const tool of TOOLS) {
       const r = tool === 'caplab' ? await runCaplab(target.url, o, o.durationS)
         : tool === 'autocannon' ? await runAutocannon(target.url, o, o.durationS)
-        : await runWrk(wrk, tool === 'wrk -t1' ? 1 : 2, target.url, o);
+        : await runWrk(wrk, tool === 'wrk -t1' ? 1 : 2, target.url, o, pin);
       runs.get(tool)!.push(r);
       process.stderr.write(`${target.name} run ${i + 1}/${o.repeats} ${tool.padEnd(10)} ${fmt(r.rps, 0).padStart(8)} req/s\n`);
     }
@@ -277,6 +290,11 @@ function printTable(target: Target, o: Options, runs: Map<Tool, Run[]>): Map<Too
     const each = runs.get(tool)!.map((r) => fmt(r.rps, 0)).join(' ');
     console.log(`${tool.padEnd(12)}${fmt(m.rps, 0).padStart(10)}${fmt(m.p50, 3).padStart(9)}${fmt(m.p99, 3).padStart(9)}${fmt(m.cpuS, 2).padStart(7)}${String(m.errors).padStart(8)}   ${each}`);
   }
+  const rounds = runs.get('caplab')!.map((c, i) => {
+    const wrk = Math.max(runs.get('wrk -t1')![i]!.rps, runs.get('wrk -t2')![i]!.rps);
+    return `${round2(c.rps / runs.get('autocannon')![i]!.rps)}/${round2(c.rps / wrk)}`;
+  });
+  console.log(`caplab ÷ autocannon / ÷ best wrk, round by round: ${rounds.join('  ')}`);
   console.log('latency: caplab from its HDR histogram (µs resolution), wrk from --latency, autocannon in whole ms (its resolution)');
   return medians;
 }
@@ -299,14 +317,28 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
+/** Targets on the last CPU, this process (caplab, autocannon) and wrk on the rest; null when that cannot be done. */
+function pinCpus(o: Options): Pinning | null {
+  const cpus = availableParallelism();
+  if (!o.pin || cpus < 2 || findOnPath('taskset') === null) return null;
+  const pin = { target: String(cpus - 1), generators: cpus === 2 ? '0' : `0-${cpus - 2}` };
+  // -a: every thread of this process (libuv and V8 workers too), not just the main one.
+  const r = spawnSync('taskset', ['-a', '-pc', pin.generators, String(process.pid)], { stdio: 'ignore' });
+  return r.status === 0 ? pin : null;
+}
+
 function parseOptions(argv: string[]): Options {
-  const o: Options = { durationS: 5, repeats: 3, connections: 50 };
+  const o: Options = { durationS: 5, repeats: 3, connections: 50, pin: true };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
+    if (flag === '--no-pin') {
+      o.pin = false;
+      continue;
+    }
     const value = argv[i + 1];
     const n = Number.parseFloat(value ?? '');
     if (!['--duration', '--repeats', '--connections'].includes(flag) || !(n > 0)) {
-      throw new Error(`usage: bench-loadgen [--duration SECONDS] [--repeats N] [--connections N] (got ${flag} ${value ?? ''})`);
+      throw new Error(`usage: bench-loadgen [--duration SECONDS] [--repeats N] [--connections N] [--no-pin] (got ${flag} ${value ?? ''})`);
     }
     if (flag === '--duration') o.durationS = Math.max(1, Math.round(n));
     if (flag === '--repeats') o.repeats = Math.round(n);
@@ -327,11 +359,13 @@ async function main(): Promise<void> {
   }
   tempDir = mkdtempSync(join(tmpdir(), 'caplab-bench-loadgen-'));
   try {
-    const ngx = await startNginx(nginx, tempDir);
-    const echo = await startEcho();
+    const pin = pinCpus(o);
+    const ngx = await startNginx(nginx, tempDir, pin);
+    const echo = await startEcho(pin);
     console.log(`bench-loadgen: node ${process.version}, caplab fast engine under constant-vus; echo target: ${echo.how}`);
-    const nginxMedians = printTable(ngx, o, await measure(ngx, o, wrk));
-    const echoMedians = printTable(echo, o, await measure(echo, o, wrk));
+    console.log(pin ? `pinned: targets on CPU ${pin.target}, generators on CPU ${pin.generators} (--no-pin to let the scheduler place them)` : 'not pinned: the scheduler places targets and generators');
+    const nginxMedians = printTable(ngx, o, await measure(ngx, o, wrk, pin));
+    const echoMedians = printTable(echo, o, await measure(echo, o, wrk, pin));
     const n = headline(nginxMedians);
     const e = headline(echoMedians);
     console.log(`\nwrk figure: the better of -t1/-t2 (nginx: -t${n.wrk_threads}, echo: -t${e.wrk_threads}); goal on nginx: caplab >= 1.2x autocannon and >= 0.5x wrk`);

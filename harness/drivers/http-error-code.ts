@@ -25,6 +25,8 @@ export function transportErrorCode(err: unknown): string {
   if (typeof err !== 'object' || err === null) return 'error';
   const e = err as { code?: unknown; name?: unknown; cause?: unknown };
   if (e.name === 'AbortError') return ABORTED;
+  // undici's parser errors do not always carry an HPE_ code.
+  if (e.name === 'HTTPParserError') return PROTOCOL_ERROR;
   const code = typeof e.code === 'string' ? e.code : undefined;
   if (code === 'UND_ERR_SOCKET') {
     // undici wraps the socket's own error; its code (ECONNRESET, EPIPE) is the useful one.

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Driver } from '../../harness/drivers/driver.ts';
 import { FastHttpDriver } from '../../harness/drivers/http-fast/fast-driver.ts';
@@ -96,6 +96,28 @@ function total(deltas: SeriesDelta[], name: string, match: Record<string, string
 }
 
 const ENGINES = ['fast', 'undici'] as const;
+
+/** A raw TCP server that answers every request's first bytes with `reply` (then maybe hangs up). */
+async function startRawServer(reply: string, hangUp: boolean): Promise<{ url: string; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server: TcpServer = createTcpServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+    socket.once('data', () => {
+      socket.write(reply);
+      if (hangUp) socket.destroy();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => {
+      for (const s of sockets) s.destroy();
+      server.close(() => resolve());
+    }),
+  };
+}
 
 describe('the http driver against a real node:http server', () => {
   let server: TestServer;
@@ -255,6 +277,34 @@ describe('the http driver against a real node:http server', () => {
         await running;
         assert.equal(total(b.registry.drain().deltas, 'http_reqs').count, 0);
       });
+    });
+  }
+
+  for (const engine of ENGINES) {
+    it(`records a response that is not HTTP as a protocol error instead of hanging (${engine} engine)`, async () => {
+      const raw = await startRawServer('this is not http\r\n\r\n', false);
+      try {
+        const b = build({ target: raw.url, engine, timeout: '5s' }, {});
+        driver = b.driver;
+        await run(driver, 2, 1);
+        assert.equal(total(b.registry.drain().deltas, 'http_reqs', { status: '0', error: 'EPROTO' }).count, 2);
+      } finally {
+        await raw.close();
+      }
+    });
+
+    it(`records a response cut off mid-body as failed with status 0 (${engine} engine)`, async () => {
+      const raw = await startRawServer('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly part', true);
+      try {
+        const b = build({ target: raw.url, engine, timeout: '5s' }, {});
+        driver = b.driver;
+        await run(driver, 2, 1);
+        const d = b.registry.drain().deltas;
+        assert.equal(total(d, 'http_reqs', { status: '0' }).count, 2);
+        assert.equal(total(d, 'http_reqs', { status: '200' }).count, 0);
+      } finally {
+        await raw.close();
+      }
     });
   }
 

@@ -176,7 +176,8 @@ export class Connection implements ResponseSink {
   }
 
   private read(buf: Buffer, nread: number): void {
-    if (!this.inFlight) {
+    if (!this.inFlight || this.unsent) {
+      // Nothing asked for these bytes (an idle server's 408, say): the stream is out of step.
       this.drop();
       return;
     }
@@ -194,12 +195,15 @@ export class Connection implements ResponseSink {
     this.socket = null;
     const err = this.lastError;
     this.lastError = null;
+    // A request not written yet loses nothing: flush() opens a new socket for it.
+    if (this.unsent) return;
     if (this.inFlight) {
       try {
         // A body that runs until close is complete now; anything else was cut short.
         this.parser.finish();
       } catch {
-        this.fail(PROTOCOL_ERROR);
+        // Cut short: by a reset when the socket says so, else by a clean close mid-response.
+        this.fail(err === null ? PROTOCOL_ERROR : transportErrorCode(err));
         return;
       }
     }
