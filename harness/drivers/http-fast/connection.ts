@@ -44,9 +44,6 @@ export class Connection implements ResponseSink {
   /** Stores the resolver of a new Promise; made once, so `new Promise(conn.capture)` makes no closure. */
   readonly capture: (resolve: () => void) => void;
 
-  /** sockets opened over this connection's life, for keep-alive accounting */
-  opened = 0;
-
   private socket: Socket | null = null;
   private inFlight = false;
   private unsent = false;
@@ -169,7 +166,6 @@ export class Connection implements ResponseSink {
     socket.on('error', this.onError);
     socket.on('close', this.onClose);
     this.socket = socket;
-    this.opened++;
     this.reused = false;
     this.lastError = null;
     this.parser.reset();
