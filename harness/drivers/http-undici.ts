@@ -33,6 +33,10 @@ export class UndiciHttpDriver implements Driver {
   private readonly pool: Pool;
   private readonly headers: Record<string, string>;
   private readonly watched = new WeakSet<AbortSignal>();
+  // Requests in flight, at most maxConnections: the rest wait here rather than in undici's queue,
+  // so their raw latency can start when they are actually sent.
+  private inFlight = 0;
+  private readonly waiting: (() => void)[] = [];
   private closed = false;
 
   constructor(private readonly options: UndiciDriverOptions) {
@@ -55,6 +59,27 @@ export class UndiciHttpDriver implements Driver {
     if (this.closed || ctx.signal.aborted) return;
     const o = this.options;
     if (!this.watched.has(ctx.signal)) this.allowListeners(ctx.signal);
+    if (this.inFlight < o.maxConnections) {
+      this.inFlight++;
+    } else {
+      // Woken by release() with a slot already taken for us, so no newcomer can jump the queue.
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+      if (this.closed || ctx.signal.aborted) {
+        this.inFlight--;
+        this.release();
+        return;
+      }
+    }
+    try {
+      await this.send(ctx);
+    } finally {
+      this.inFlight--;
+      this.release();
+    }
+  }
+
+  private async send(ctx: IterationContext): Promise<void> {
+    const o = this.options;
     const body = bodyBytes(o.body);
     const sent = o.headBytes + (body?.length ?? 0);
     let received = 0;
@@ -95,9 +120,22 @@ export class UndiciHttpDriver implements Driver {
     if (getMaxListeners(signal) < wanted) setMaxListeners(wanted, signal);
   }
 
-  /** Destroys the pool; requests still in flight end unrecorded. */
+  /** Hands a free slot to the longest-waiting iteration, if any. */
+  private release(): void {
+    if (this.inFlight >= this.options.maxConnections) return;
+    const wake = this.waiting.shift();
+    if (wake === undefined) return;
+    this.inFlight++;
+    wake();
+  }
+
+  /** Destroys the pool; requests still in flight end unrecorded, waiting ones are let go. */
   async close(): Promise<void> {
     this.closed = true;
+    for (const wake of this.waiting.splice(0)) {
+      this.inFlight++;
+      wake();
+    }
     await this.pool.destroy();
   }
 }

@@ -42,6 +42,7 @@ async function startServer(): Promise<TestServer> {
         return void res.end('dropped');
       }
       if (path === '/hang') return; // never answers; closeAllConnections() ends it
+      if (path === '/slow') return void setTimeout(() => res.end('late'), 40);
       res.writeHead(500).end('no route');
     });
   });
@@ -206,6 +207,26 @@ describe('the http driver against a real node:http server', () => {
         await run(driver, 60, 3);
         assert.equal(total(b.registry.drain().deltas, 'http_reqs', { status: '200' }).count, 60);
         assert.ok(server.connections >= 1 && server.connections <= 3, `${server.connections} connections`);
+      });
+
+      it('queues iterations for a connection when `connections` is below the concurrency', async () => {
+        const b = build({ target: 'echo', path: '/ok', engine, connections: 2 }, { echo: server.url }, 8);
+        driver = b.driver;
+        await run(driver, 40, 8);
+        assert.equal(total(b.registry.drain().deltas, 'http_reqs', { status: '200' }).count, 40);
+        assert.ok(server.connections >= 1 && server.connections <= 2, `${server.connections} connections`);
+      });
+
+      it('counts the wait for a connection in the corrected latency but not in the raw one', async () => {
+        // 4 VUs share 1 connection to a 40 ms route: the last in line waits for the 3 before it.
+        const b = build({ target: 'echo', path: '/slow', engine, connections: 1 }, { echo: server.url }, 4);
+        driver = b.driver;
+        await run(driver, 4, 4);
+        const d = b.registry.drain().deltas;
+        const corrected = total(d, 'http_req_duration', { status: '200' }).series[0]!.histogram!;
+        const raw = total(d, 'http_req_duration_raw', { status: '200' }).series[0]!.histogram!;
+        assert.equal(corrected.totalCount, 4);
+        assert.ok(corrected.maxValue > 1.5 * raw.maxValue, `corrected max ${corrected.maxValue} µs, raw max ${raw.maxValue} µs`);
       });
 
       it('reconnects when the server answers with connection: close', async () => {
