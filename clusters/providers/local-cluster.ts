@@ -79,7 +79,7 @@ export class LocalCluster implements Cluster {
       }
       seen.add(c.name);
       if (c.url !== undefined) {
-        checkTargetUrl(c.name, c.url, this.spec.allowRemoteTarget);
+        checkTargetUrl(`component ${c.name}`, c.url, this.spec.allowRemoteTarget);
       } else if (c.component === undefined) {
         throw new CaplabError('CAPLAB_ERR_USAGE', `component ${c.name} names neither a reference component nor a url`);
       } else if (!Number.isInteger(c.replicas) || c.replicas < 1) {

@@ -17,16 +17,17 @@ export function isLoopbackHost(hostname: string): boolean {
 }
 
 /** Throws CAPLAB_ERR_REMOTE_TARGET unless the URL is loopback or remote targets are allowed. */
-export function checkTargetUrl(componentName: string, url: string, allowRemoteTarget: boolean): void {
+/** `who` names the component or workload in the message. */
+export function checkTargetUrl(who: string, url: string, allowRemoteTarget: boolean): void {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new CaplabError('CAPLAB_ERR_USAGE', `component ${componentName}: url '${url}' is not a valid URL`, {
+    throw new CaplabError('CAPLAB_ERR_USAGE', `${who}: url '${url}' is not a valid URL`, {
       hint: 'write an absolute URL such as http://127.0.0.1:8080',
     });
   }
   if (!allowRemoteTarget && !isLoopbackHost(parsed.hostname)) {
-    throw new CaplabError('CAPLAB_ERR_REMOTE_TARGET', `component ${componentName} points at ${parsed.host}`);
+    throw new CaplabError('CAPLAB_ERR_REMOTE_TARGET', `${who} points at ${parsed.host}`);
   }
 }

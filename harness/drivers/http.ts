@@ -9,6 +9,7 @@ import type { Driver, DriverDeps, Endpoints } from './driver.ts';
 import { resolveBody, type RequestBody } from './http-body.ts';
 import { compileChecks } from './http-checks.ts';
 import { FastHttpDriver } from './http-fast/fast-driver.ts';
+import { HttpConnectionHolder } from './http-hold.ts';
 import { buildRequestBytes } from './http-fast/request-bytes.ts';
 import { httpBaseTags, HttpMetrics } from './http-metrics.ts';
 import type { HttpRequestConfig } from './http-request-schema.ts';
@@ -43,8 +44,11 @@ export function createHttpDriver(config: HttpRequestConfig, deps: DriverDeps): D
   };
   // Built for both engines: it validates headers and path the same way, whichever engine sends them.
   const request = buildRequestBytes(spec);
-  if (engine === 'fast') {
-    return new FastHttpDriver({
+  const holder = new HttpConnectionHolder({ origin: target.origin, request, noBody: config.method === 'HEAD', timeoutMs: config.timeout, accept: acceptedStatus(config) });
+  return withHold(makeEngine(), holder);
+
+  function makeEngine(): Driver {
+    if (engine === 'fast') return new FastHttpDriver({
       host: unbracket(target.origin.hostname),
       port: Number(target.origin.port || 80),
       request,
@@ -54,8 +58,7 @@ export function createHttpDriver(config: HttpRequestConfig, deps: DriverDeps): D
       metrics,
       clock: deps.clock,
     });
-  }
-  return new UndiciHttpDriver({
+    return new UndiciHttpDriver({
     origin: target.origin.origin,
     path: target.path,
     method: config.method,
@@ -63,10 +66,29 @@ export function createHttpDriver(config: HttpRequestConfig, deps: DriverDeps): D
     body,
     timeoutMs: config.timeout,
     maxConnections,
-    headBytes: request.length - (staticBody?.length ?? 0),
-    metrics,
-    clock: deps.clock,
-  });
+      headBytes: request.length - (staticBody?.length ?? 0),
+      metrics,
+      clock: deps.clock,
+    });
+  }
+}
+
+/** The engine's iterations plus holding connections for the hold-connections executor. */
+function withHold(inner: Driver, holder: HttpConnectionHolder): Driver {
+  return {
+    iterate: (ctx) => inner.iterate(ctx),
+    hold: (ctx) => holder.hold(ctx),
+    close: async () => {
+      await holder.close();
+      await inner.close();
+    },
+  };
+}
+
+/** Which status the opening request of a held connection may get: the status checks', else any below 400. */
+function acceptedStatus(config: HttpRequestConfig): (status: number) => boolean {
+  const wanted = config.checks.flatMap((c) => ('status' in c ? (Array.isArray(c.status) ? c.status : [c.status]) : []));
+  return wanted.length > 0 ? (s) => wanted.includes(s) : (s) => s < 400;
 }
 
 /** Resolves `target` (a component name from `endpoints`, else an absolute http(s) URL) and joins `path` to it. */

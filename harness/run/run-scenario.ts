@@ -5,6 +5,7 @@
  */
 import type { Cluster } from '../../clusters/cluster.ts';
 import { getProvider } from '../../clusters/providers/index.ts';
+import { checkTargetUrl } from '../../clusters/providers/loopback.ts';
 import type { HarnessError, RunResult } from '../../reports/run-result.ts';
 import { isCaplabError } from '../errors.ts';
 import { realClock, type Clock } from '../executors/clock.ts';
@@ -106,6 +107,10 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunResu
   };
 
   try {
+    // A workload may name a URL directly; the same loopback rule as for url: components applies.
+    for (const [name, w] of Object.entries(plan.workloads)) {
+      if (w.http && /^https?:\/\//.test(w.http.target)) checkTargetUrl(`workload ${name}`, w.http.target, opts.allowRemoteTarget);
+    }
     cluster = await getProvider(opts.provider).up({ provider: opts.provider, allowRemoteTarget: opts.allowRemoteTarget, log: opts.log }, stop.signal);
     if (components.length > 0) opts.progress.note(`starting ${components.length} component(s) on ${cluster.provider}`);
     const endpoints = await cluster.deploy(components);

@@ -122,3 +122,62 @@ thresholds:
     assert.match(r.errors[0]!.code, /CAPLAB_ERR_(USAGE|COMPONENT_START)/);
   });
 });
+
+describe('hold-connections with the http driver', function () {
+  this.timeout(60_000);
+
+  it('opens, holds and closes keep-alive connections, counting success and open connections', async () => {
+    const r = await run(`name: hold\nwarmup: 0s\n${echo()}workloads:
+  w:
+    executor: hold-connections
+    connections: 200
+    connectRate: 400/s
+    holdFor: 1s
+    http: { target: echo, path: /health, checks: [{ status: 200 }] }
+`);
+    assert.deepEqual(r.errors, []);
+    const success = r.metrics['connection_success'];
+    assert.ok(success && success.type === 'rate');
+    assert.equal(success.total, 200);
+    assert.equal(success.passes, 200);
+    const open = r.metrics['connections_open'];
+    assert.ok(open && open.type === 'gauge');
+    assert.equal(open.max, 200);
+    assert.equal(trend(r, 'connecting').count, 200);
+    const t = r.thresholds.find((x) => x.key === 'connection_success');
+    assert.equal(t?.source, 'default-profile');
+    assert.equal(t?.level, 'good');
+  });
+
+  it('counts connections the target refuses as failed, not as an error of the run', async () => {
+    const r = await run(`name: hold-refused\nwarmup: 0s\n${echo('{ status: 503 }')}workloads:
+  w:
+    executor: hold-connections
+    connections: 10
+    connectRate: 100/s
+    holdFor: 300ms
+    connectTimeout: 2s
+    http: { target: echo }
+`);
+    assert.deepEqual(r.errors, []);
+    const success = r.metrics['connection_success'];
+    assert.ok(success && success.type === 'rate');
+    assert.ok(success.total >= 10);
+    assert.equal(success.passes, 0);
+    assert.equal(r.thresholds.find((x) => x.key === 'connection_success')?.level, 'critical');
+  });
+});
+
+describe('the loopback rule for workload URLs', function () {
+  this.timeout(20_000);
+
+  it('refuses a workload URL outside 127.0.0.0/8 before sending anything', async () => {
+    const r = await run(`name: remote\nwarmup: 0s\nworkloads:
+  w: { executor: constant-vus, vus: 1, duration: 1s, http: { target: "http://10.1.2.3:9/" } }
+`);
+    assert.equal(r.verdict, 'aborted');
+    assert.equal(r.errors[0]?.code, 'CAPLAB_ERR_REMOTE_TARGET');
+    assert.match(r.errors[0]!.message, /workload w points at 10\.1\.2\.3:9/);
+    assert.equal(r.metrics['http_reqs'], undefined, 'no request was made');
+  });
+});

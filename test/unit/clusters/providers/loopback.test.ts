@@ -25,12 +25,12 @@ describe('loopback targets', () => {
   }
 
   it('refuses a remote URL with CAPLAB_ERR_REMOTE_TARGET unless remote targets are allowed', () => {
-    assert.throws(() => checkTargetUrl('api', 'http://10.1.2.3:8080/', false), (err: unknown) =>
+    assert.throws(() => checkTargetUrl('component api', 'http://10.1.2.3:8080/', false), (err: unknown) =>
       err instanceof CaplabError && err.code === 'CAPLAB_ERR_REMOTE_TARGET' && /component api points at 10\.1\.2\.3:8080/.test(err.message));
-    assert.doesNotThrow(() => checkTargetUrl('api', 'http://10.1.2.3:8080/', true));
+    assert.doesNotThrow(() => checkTargetUrl('component api', 'http://10.1.2.3:8080/', true));
   });
 
   it('refuses a malformed URL with CAPLAB_ERR_USAGE', () => {
-    assert.throws(() => checkTargetUrl('api', 'not a url', true), { code: 'CAPLAB_ERR_USAGE' });
+    assert.throws(() => checkTargetUrl('component api', 'not a url', true), { code: 'CAPLAB_ERR_USAGE' });
   });
 });
