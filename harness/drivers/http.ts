@@ -74,15 +74,16 @@ export function createHttpDriver(config: HttpRequestConfig, deps: DriverDeps): D
 }
 
 /** The engine's iterations plus holding connections for the hold-connections executor. */
-function withHold(inner: Driver, holder: HttpConnectionHolder): Driver {
-  return {
-    iterate: (ctx) => inner.iterate(ctx),
-    hold: (ctx) => holder.hold(ctx),
-    close: async () => {
-      await holder.close();
-      await inner.close();
-    },
+// The engine object itself is returned (callers and tests see which engine ran), given hold()
+// and a close() that also closes held connections.
+function withHold<D extends Driver>(inner: D, holder: HttpConnectionHolder): D {
+  const closeEngine = inner.close.bind(inner);
+  inner.hold = (ctx) => holder.hold(ctx);
+  inner.close = async () => {
+    await holder.close();
+    await closeEngine();
   };
+  return inner;
 }
 
 /** Which status the opening request of a held connection may get: the status checks', else any below 400. */
