@@ -4,9 +4,11 @@
  */
 import type { RegisteredComponent } from './common/component.ts';
 import { echoComponent } from './echo/echo-component.ts';
+import { fskComponent } from './fsk/fsk-component.ts';
 
 export const COMPONENTS: Readonly<Record<string, RegisteredComponent>> = {
   echo: echoComponent,
+  fsk: fskComponent,
 };
 
 /** The registered component names, sorted, for help text and error messages. */
