@@ -6,6 +6,7 @@
  */
 import type { Clock } from '../executors/clock.ts';
 import type { MetricsRecorder, Tags } from '../metrics/recorder.ts';
+import type { Datasets } from './dataset.ts';
 
 export interface IterationContext {
   /** when the iteration was meant to start, on the driver's clock (ms); corrected latency is measured from here */
@@ -47,4 +48,8 @@ export interface DriverDeps {
   maxConcurrency: number;
   /** directory relative file references in the scenario resolve against */
   baseDir: string;
+  /** datasets made before the run, for bodies that send their items (none when absent) */
+  datasets?: Datasets;
+  /** seeds every random choice of this thread's iterations, with the iteration number (default 0) */
+  seed?: number;
 }

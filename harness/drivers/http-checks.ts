@@ -4,6 +4,7 @@
  * check looks at the status, a status >= 400 fails it too (a body check alone must not hide a 500).
  */
 import type { HttpCheck } from './http-request-schema.ts';
+import { compileTemplate, type TemplateScope } from './template.ts';
 
 type JsonValue = string | number | boolean | null;
 type PathStep = string | number;
@@ -13,17 +14,23 @@ export interface CompiledChecks {
   readonly descriptions: readonly string[];
   /** whether any check reads the body, so engines keep it only when needed */
   readonly needsBody: boolean;
-  /** Writes each check's outcome into `results` (same order as `descriptions`); returns whether the request failed. */
-  evaluate(status: number, body: Buffer | null, results: boolean[]): boolean;
+  /** whether any expected value holds a {{…}} template, so evaluating needs the iteration's scope */
+  readonly varies: boolean;
+  /**
+   * Writes each check's outcome into `results` (same order as `descriptions`); returns whether the
+   * request failed. `scope` renders templated expected values; only checks that vary read it.
+   */
+  evaluate(status: number, body: Buffer | null, results: boolean[], scope?: TemplateScope): boolean;
 }
 
 interface Compiled {
   description: string;
   /** `json` is the parsed body, or `undefined` when no check needs it or it is not JSON */
-  test(status: number, body: Buffer | null, json: unknown, jsonOk: boolean): boolean;
+  test(status: number, body: Buffer | null, json: unknown, jsonOk: boolean, scope: TemplateScope | undefined): boolean;
   usesJson: boolean;
   usesBody: boolean;
   isStatus: boolean;
+  varies: boolean;
 }
 
 const MAX_DESCRIBED_TEXT = 40;
@@ -36,7 +43,8 @@ export function compileChecks(checks: readonly HttpCheck[]): CompiledChecks {
   return {
     descriptions: compiled.map((c) => c.description),
     needsBody: compiled.some((c) => c.usesBody),
-    evaluate(status, body, results) {
+    varies: compiled.some((c) => c.varies),
+    evaluate(status, body, results, scope) {
       let failed = !hasStatusCheck && status >= 400;
       let json: unknown;
       let jsonOk = false;
@@ -49,7 +57,7 @@ export function compileChecks(checks: readonly HttpCheck[]): CompiledChecks {
         }
       }
       for (let i = 0; i < compiled.length; i++) {
-        const ok = compiled[i]!.test(status, body, json, jsonOk);
+        const ok = compiled[i]!.test(status, body, json, jsonOk, scope);
         results[i] = ok;
         if (!ok) failed = true;
       }
@@ -71,28 +79,36 @@ export function describeCheck(check: HttpCheck): string {
 
 function compileOne(check: HttpCheck): Compiled {
   const description = describeCheck(check);
-  const base = { description, usesJson: false, usesBody: false, isStatus: false };
+  const base = { description, usesJson: false, usesBody: false, isStatus: false, varies: false };
   if ('status' in check) {
     const expected = Array.isArray(check.status) ? check.status : [check.status];
     return { ...base, isStatus: true, test: (status) => expected.includes(status) };
   }
   if ('bodyContains' in check) {
+    const t = compileTemplate(check.bodyContains);
+    if (!t.isStatic) return { ...base, usesBody: true, varies: true, test: (_s, body, _j, _o, scope) => body !== null && body.includes(render(t.render, scope)) };
     const needle = Buffer.from(check.bodyContains, 'utf8');
     return { ...base, usesBody: true, test: (_s, body) => body !== null && body.includes(needle) };
   }
   if ('bodyEquals' in check) {
+    const t = compileTemplate(check.bodyEquals);
+    if (!t.isStatic) return { ...base, usesBody: true, varies: true, test: (_s, body, _j, _o, scope) => body !== null && body.equals(Buffer.from(render(t.render, scope), 'utf8')) };
     const expected = Buffer.from(check.bodyEquals, 'utf8');
     return { ...base, usesBody: true, test: (_s, body) => body !== null && body.equals(expected) };
   }
   const steps = parseJsonPath(check.jsonPath);
   const json = { ...base, usesBody: true, usesJson: true };
+  if (typeof check.equals === 'string' && !compileTemplate(check.equals).isStatic) {
+    const t = compileTemplate(check.equals);
+    return { ...json, varies: true, test: (_s, _b, value, ok, scope) => ok && lookupJsonPath(value, steps) === render(t.render, scope) };
+  }
   if (check.equals !== undefined) {
     const expected: JsonValue = check.equals;
-    return { ...json, test: (_s, _b, value, ok) => ok && lookup(value, steps) === expected };
+    return { ...json, test: (_s, _b, value, ok) => ok && lookupJsonPath(value, steps) === expected };
   }
   const mustExist = check.exists !== false;
   // A body that is not JSON fails every JSONPath check, `does not exist` included: the check cannot be judged.
-  return { ...json, test: (_s, _b, value, ok) => ok && (lookup(value, steps) !== undefined) === mustExist };
+  return { ...json, test: (_s, _b, value, ok) => ok && (lookupJsonPath(value, steps) !== undefined) === mustExist };
 }
 
 /** Splits `$.a.b[0]` (the schema's grammar) into steps `['a', 'b', 0]`. */
@@ -104,7 +120,8 @@ export function parseJsonPath(path: string): PathStep[] {
   return steps;
 }
 
-function lookup(value: unknown, steps: readonly PathStep[]): unknown {
+/** The value at `steps` inside a parsed JSON value, or undefined when the path does not exist. */
+export function lookupJsonPath(value: unknown, steps: readonly PathStep[]): unknown {
   let cur = value;
   for (const step of steps) {
     if (cur === null || typeof cur !== 'object') return undefined;
@@ -117,6 +134,12 @@ function lookup(value: unknown, steps: readonly PathStep[]): unknown {
     }
   }
   return cur;
+}
+
+function render(template: (scope: TemplateScope) => string, scope: TemplateScope | undefined): string {
+  // Engines that evaluate without a scope only ever get checks that do not vary.
+  if (scope === undefined) throw new Error('a templated check was evaluated without an iteration scope');
+  return template(scope);
 }
 
 function quote(text: string): string {

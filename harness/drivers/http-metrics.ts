@@ -6,6 +6,7 @@
 import { M } from '../metrics/metric-names.ts';
 import type { CounterHandle, MetricsRecorder, RateHandle, Tags, TrendHandle } from '../metrics/recorder.ts';
 import type { CompiledChecks } from './http-checks.ts';
+import type { TemplateScope } from './template.ts';
 
 interface SeriesHandles {
   reqs: CounterHandle;
@@ -42,10 +43,11 @@ export class HttpMetrics {
 
   /**
    * Records a response that arrived: durations in ms from the intended and from the actual send
-   * time. `body` is read only during the call. Returns whether the request counted as failed.
+   * time. `body` is read only during the call. `scope` renders templated check values (requests
+   * built per iteration). Returns whether the request counted as failed.
    */
-  response(status: number, body: Buffer | null, durationMs: number, rawMs: number, bytesSent: number, bytesReceived: number): boolean {
-    const failed = this.checks.evaluate(status, body, this.results);
+  response(status: number, body: Buffer | null, durationMs: number, rawMs: number, bytesSent: number, bytesReceived: number, scope?: TemplateScope): boolean {
+    const failed = this.checks.evaluate(status, body, this.results, scope);
     for (let i = 0; i < this.checkRates.length; i++) this.checkRates[i]!.add(this.results[i]!);
     const h = this.byStatus[status] ?? this.resolveStatus(status);
     h.reqs.add(1);

@@ -17,6 +17,8 @@ export interface ExecutorContext {
   tags: Tags;
   /** called with the number of VUs (in-flight iterations or held connections) whenever it changes */
   onVUs?: (vus: number) => void;
+  /** closed model: ms a VU pauses after an iteration before its next (the scenario's thinkTime); not part of iteration_duration */
+  thinkTime?: (vu: number, iteration: number) => number;
 }
 
 export interface ExecutorOutcome {

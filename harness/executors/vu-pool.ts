@@ -121,8 +121,11 @@ class VUPool {
         continue;
       }
       this.iterationDuration.add(clock.now() - intendedTime);
+      const pause = this.ctx.thinkTime?.(vu.index, iteration) ?? 0;
+      // Think time: the VU rests before its next iteration; the pause ends early at the end of the stages or a hard stop.
+      if (pause > 0) await clock.sleepUntil(Math.min(clock.now() + pause, endAt), this.hard.signal);
       // An iteration that took no time at all would otherwise never give the event loop back.
-      if (clock.now() === intendedTime) await new Promise<void>((resolve) => setImmediate(resolve));
+      else if (clock.now() === intendedTime) await new Promise<void>((resolve) => setImmediate(resolve));
     }
     vu.running = false;
     if (!this.stopped) this.setActive(this.active - 1);

@@ -4,6 +4,7 @@
  * (scenarios/scenario.schema.json, checked for staleness in CI).
  */
 import { z } from 'zod';
+import { datasetsSchema } from '../drivers/http-dataset-schema.ts';
 import { httpRequestSchema } from '../drivers/http-request-schema.ts';
 import { executorSchemas } from '../executors/index.ts';
 import { thresholdsSchema } from '../thresholds/threshold-schema.ts';
@@ -13,12 +14,22 @@ import { duration, percent } from './zod-units.ts';
 const NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 const nameMessage = 'use lower-case letters, digits and dashes, like `echo-constant-rate`';
 
+/** `thinkTime: 1s` or `{ min: 1s, max: 3s }`, as { min, max } in ms. */
+const thinkTimeSchema = z
+  .union([duration(), z.strictObject({ min: duration().describe('shortest pause'), max: duration().describe('longest pause') })])
+  .transform((t) => (typeof t === 'number' ? { min: t, max: t } : t))
+  .refine((t) => t.min <= t.max, 'thinkTime.min must not be above thinkTime.max');
+
+/** Closed-model executors: a VU starts its next iteration only after the previous one, so a pause between them means something. */
+const CLOSED_MODEL = new Set(['constant-vus', 'ramping-vus']);
+
 /** Fields every workload has, whatever its executor. */
 const workloadCommon = {
-  http: httpRequestSchema.optional().describe('drive HTTP requests: one request per iteration'),
+  http: httpRequestSchema.optional().describe('drive HTTP requests: one request, a weighted mix (`requests:`) or a sequence (`steps:`) per iteration'),
   workers: z.number().int().min(0).max(64).default(0).describe('worker threads generating this workload (0: the main thread); the rate and VUs are split between them and histograms merged exactly'),
   startTime: duration().default(0).describe('delay before this workload starts, from the start of the run'),
   tags: z.record(z.string(), z.string()).default({}).describe('extra tags on every sample of this workload'),
+  thinkTime: thinkTimeSchema.optional().describe('closed model only (constant-vus, ramping-vus): each VU pauses this long after every iteration before its next, e.g. 1s, or uniform (seeded) within { min: 1s, max: 3s }, as locust\'s wait_time; the pause is not part of iteration_duration'),
 };
 
 const DRIVER_KEYS = ['http'] as const;
@@ -31,6 +42,15 @@ export const workloadSchema = z
     const drivers = DRIVER_KEYS.filter((k) => (w as Record<string, unknown>)[k] !== undefined);
     if (drivers.length !== 1) {
       ctx.addIssue({ code: 'custom', message: `a workload needs exactly one driver block (${DRIVER_KEYS.join(', ')}); it has ${drivers.length === 0 ? 'none' : drivers.join(' and ')}` });
+    }
+    if (w.thinkTime !== undefined && !CLOSED_MODEL.has(w.executor)) {
+      const why = w.executor === 'hold-connections'
+        ? 'it holds connections instead of running iterations back to back'
+        : 'it is an open model: arrivals are already scheduled by the rate, so a pause would change nothing but the VUs needed';
+      ctx.addIssue({ code: 'custom', path: ['thinkTime'], message: `thinkTime works with closed-model executors (constant-vus, ramping-vus) only, not ${w.executor}: ${why}; lower the rate instead` });
+    }
+    if (w.executor === 'hold-connections' && w.http && (w.http.requests || w.http.steps)) {
+      ctx.addIssue({ code: 'custom', path: ['http', w.http.requests ? 'requests' : 'steps'], message: 'hold-connections opens each connection with one request; give the single request form (method, path, headers, body), not requests: or steps:' });
     }
   })
   .describe('one workload: an executor (when iterations start) and a driver block (what an iteration does)');
@@ -45,9 +65,11 @@ export const scenarioSchema = z
   .strictObject({
     $schema: z.string().optional().describe('path of scenario.schema.json, for editors'),
     name: z.string().regex(NAME, nameMessage).describe('scenario name; used in run directory names and reports'),
+    seed: z.number().int().min(0).max(2 ** 53 - 1).default(1).describe('seed of every random choice (templates like {{randInt}}, request-mix picks, think time); the same seed makes the same choices'),
     description: z.string().optional().describe('what this scenario answers'),
     cluster: z.enum(['local', 'kind', 'k3s', 'kubeconfig']).default('local').describe('where components run (overridden by --cluster)'),
     components: z.record(z.string().regex(NAME, nameMessage), componentSchema).default({}).describe('the systems under test, by name'),
+    datasets: datasetsSchema.default({}).describe('data made before warm-up by setup requests (e.g. WAVs from the service\'s own /encode), sent by workloads with { dataset: NAME }'),
     workloads: z.record(z.string().regex(NAME, nameMessage), workloadSchema).refine((w) => Object.keys(w).length > 0, 'a scenario needs at least one workload').describe('load to drive, by name; workloads run concurrently'),
     thresholds: thresholdsSchema.default({}).describe('Good/Warning/Critical thresholds by metric (with optional {tag:value} filter)'),
     thresholdProfile: z.enum(['seed-000', 'none']).default('seed-000').describe('default thresholds for metrics the scenario does not judge itself (seed 000 table)'),

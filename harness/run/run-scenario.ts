@@ -20,6 +20,7 @@ import { LiveEvaluator } from '../thresholds/live-evaluator.ts';
 import { toThresholdSpecs } from '../thresholds/threshold-schema.ts';
 import { assembleResult, type WorkloadRun } from './assemble-result.ts';
 import { componentSpecs } from './component-specs.ts';
+import { makeDatasets } from './datasets.ts';
 import type { ProgressSink } from './progress.ts';
 import { ResourceTracker } from './resource-tracker.ts';
 import { scheduledMs } from './scheduled-duration.ts';
@@ -111,6 +112,9 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunResu
     for (const [name, w] of Object.entries(plan.workloads)) {
       if (w.http && /^https?:\/\//.test(w.http.target)) checkTargetUrl(`workload ${name}`, w.http.target, opts.allowRemoteTarget);
     }
+    for (const [name, d] of Object.entries(plan.datasets)) {
+      if (/^https?:\/\//.test(d.http.target)) checkTargetUrl(`dataset ${name}`, d.http.target, opts.allowRemoteTarget);
+    }
     cluster = await getProvider(opts.provider).up({ provider: opts.provider, allowRemoteTarget: opts.allowRemoteTarget, log: opts.log }, stop.signal);
     if (components.length > 0) opts.progress.note(`starting ${components.length} component(s) on ${cluster.provider}`);
     const endpoints = await cluster.deploy(components);
@@ -118,8 +122,11 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunResu
     // The first sample only sets the CPU baseline, so start-up work is not counted as load.
     await cluster.sampler().sample();
     if (stop.signal.aborted) throw new Error('interrupted before the load started');
+    const datasetNames = Object.keys(plan.datasets);
+    if (datasetNames.length > 0) opts.progress.note(`making dataset${datasetNames.length > 1 ? 's' : ''} ${datasetNames.join(', ')} (setup requests, not measured)`);
+    const datasets = await makeDatasets(plan, endpoints, stop.signal);
     handles = Object.entries(plan.workloads).map(([name, workload]) =>
-      startWorkload({ name, workload, endpoints, baseDir: plan.baseDir, clock, signal: stop.signal, recorder: registry, warmupMs: plan.warmup }));
+      startWorkload({ name, workload, endpoints, baseDir: plan.baseDir, clock, signal: stop.signal, recorder: registry, warmupMs: plan.warmup, datasets, seed: plan.seed }));
     if (plan.warmup > 0) opts.progress.note(`warming up for ${plan.warmup / 1000} s (not measured)`);
     await Promise.all(handles.map((h) => h.ready));
     // Anything recorded so far (generator samples during warm-up) is not part of the run.

@@ -1,4 +1,5 @@
 /** Messages between the main thread and a load-generating worker thread. */
+import type { Datasets } from '../drivers/dataset.ts';
 import type { ExecutorOutcome } from '../executors/executor.ts';
 import type { Snapshot } from '../metrics/registry.ts';
 import type { Workload } from '../plan/scenario-schema.ts';
@@ -12,6 +13,10 @@ export interface WorkerInit {
   tags: Record<string, string>;
   baseDir: string;
   warmupMs: number;
+  /** made before warm-up; Buffers arrive in a worker as Uint8Arrays (see reviveDatasets) */
+  datasets: Datasets;
+  /** the scenario's seed */
+  seed: number;
 }
 
 export type ToWorker = { type: 'go' } | { type: 'drain'; seq: number } | { type: 'stop' };

@@ -8,6 +8,7 @@
  * connection set-up are not measured as the system's latency.
  */
 import { Worker } from 'node:worker_threads';
+import type { Datasets } from '../drivers/dataset.ts';
 import { CaplabError } from '../errors.ts';
 import type { Clock } from '../executors/clock.ts';
 import type { ExecutorOutcome } from '../executors/executor.ts';
@@ -40,6 +41,10 @@ export interface WorkloadStart {
   warmupMs: number;
   /** the main thread's registry, used when workers is 0 */
   recorder: MetricsRecorder;
+  /** datasets made before the run (none when absent) */
+  datasets?: Datasets;
+  /** the scenario's seed (default 1, the scenario default) */
+  seed?: number;
 }
 
 export function startWorkload(s: WorkloadStart): WorkloadHandle {
@@ -51,7 +56,7 @@ function startInMainThread(s: WorkloadStart, tags: Record<string, string>): Work
   let vus = 0;
   let go!: () => void;
   const started = new Promise<void>((r) => { go = r; });
-  const shard = { name: s.name, workload: s.workload, shardIndex: 0, shardCount: 1, endpoints: s.endpoints, tags, baseDir: s.baseDir };
+  const shard = { name: s.name, workload: s.workload, shardIndex: 0, shardCount: 1, endpoints: s.endpoints, tags, baseDir: s.baseDir, datasets: s.datasets ?? {}, seed: s.seed ?? 1 };
   const ready = warmUpShard(shard, s.clock, s.warmupMs, s.signal);
   const done = (async () => {
     await ready;
@@ -75,7 +80,7 @@ function startInWorkers(s: WorkloadStart, tags: Record<string, string>): Workloa
   const outcomes: Promise<ExecutorOutcome>[] = [];
 
   for (let i = 0; i < count; i++) {
-    const init: WorkerInit = { name: s.name, workload: s.workload, shardIndex: i, shardCount: count, endpoints: s.endpoints, tags, baseDir: s.baseDir, warmupMs: s.warmupMs };
+    const init: WorkerInit = { name: s.name, workload: s.workload, shardIndex: i, shardCount: count, endpoints: s.endpoints, tags, baseDir: s.baseDir, warmupMs: s.warmupMs, datasets: s.datasets ?? {}, seed: s.seed ?? 1 };
     const w = new Worker(WORKER_URL, { workerData: init });
     workers.push(w);
     let readyResolve!: () => void;
