@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { duration } from '../plan/zod-units.ts';
-import { stringRefs, requestRefs, type RefPath } from './http-request-refs.ts';
+import { asRecord, requestRefs, stringRefs, type RefPath } from './http-request-refs.ts';
 import { bodySchema, checkSchema, headersSchema, methodSchema, pathSchema, templateString, varName } from './http-template-schema.ts';
 
 const datasetHttpSchema = z.strictObject({
@@ -26,25 +26,27 @@ export const datasetSchema = z
     http: datasetHttpSchema.describe('the setup request; its response body becomes the item\'s body'),
   })
   .superRefine((d, ctx) => {
-    if ('body' in d.vars) ctx.addIssue({ code: 'custom', path: ['vars', 'body'], message: '`body` is the item\'s response body; give this var another name' });
-    for (const issue of varIssues(d)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
-  })
+    // Runs even when other fields are invalid (every problem at once), so it reads defensively.
+    const vars = asRecord(d.vars) ?? {};
+    if ('body' in vars) ctx.addIssue({ code: 'custom', path: ['vars', 'body'], message: '`body` is the item\'s response body; give this var another name' });
+    for (const issue of varIssues(vars, d.http)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+  }, { when: () => true })
   .describe('a dataset made before the run: `count` setup requests whose response bodies (and vars) become items that workloads send with { dataset: NAME }');
 
 export const datasetsSchema = z.record(varName, datasetSchema);
 
 export type DatasetConfig = z.output<typeof datasetSchema>;
 
-function varIssues(d: DatasetConfig): { path: RefPath; message: string }[] {
+function varIssues(vars: Record<string, unknown>, http: unknown): { path: RefPath; message: string }[] {
   const defined = new Set<string>();
   const out: { path: RefPath; message: string }[] = [];
   const check = (refs: ReturnType<typeof stringRefs>): void => {
     for (const r of refs) if (r.kind === 'var' && !defined.has(r.name)) out.push({ path: r.path, message: `var "${r.name}" is not defined before it is used; define it under this dataset's \`vars:\` (evaluated in order)` });
   };
-  for (const [name, source] of Object.entries(d.vars)) {
+  for (const [name, source] of Object.entries(vars)) {
     check(stringRefs(source, ['vars', name]));
     defined.add(name);
   }
-  check(requestRefs(d.http, ['http']));
+  check(requestRefs(http, ['http']));
   return out;
 }

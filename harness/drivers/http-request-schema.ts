@@ -43,7 +43,8 @@ const stepSchema = z.strictObject({
   capture: z.record(varName, captureSpec).default({}).describe('iteration variables this step sets from its response, for later steps: NAME: body | $.json.path | header:NAME'),
 });
 
-const SINGLE_KEYS = ['method', 'path', 'body', 'checks', 'name'] as const;
+/** Fields of the single-request form, which must not sit beside `requests:` or `steps:`. */
+export const SINGLE_REQUEST_KEYS = ['method', 'path', 'body', 'checks', 'name'] as const;
 
 const blockSchema = z.strictObject({
   target: z.string().min(1).describe('a component name from `components:`, or an http:// URL'),
@@ -58,30 +59,17 @@ const blockSchema = z.strictObject({
   steps: z.array(stepSchema).min(1).optional().describe('a sequence instead of the single request: each iteration sends every step in order; a failed step ends the iteration (counted in iterations_failed)'),
 });
 
-/** The single-request fields sit beside `requests:` or `steps:`: say which form to choose, at the field. */
-function formIssues(raw: unknown, ctx: z.RefinementCtx): void {
-  const block = asRecord(raw);
-  if (block === null) return;
-  const multi = (['requests', 'steps'] as const).filter((k) => block[k] !== undefined);
-  if (multi.length === 2) {
-    ctx.addIssue({ code: 'custom', path: ['steps'], message: 'give either `requests:` (a weighted mix) or `steps:` (a sequence per iteration), not both' });
-  }
-  if (multi.length === 0) return;
-  for (const key of SINGLE_KEYS) {
-    if (block[key] === undefined) continue;
-    ctx.addIssue({ code: 'custom', path: [key], message: `\`${key}\` belongs to the single-request form; with \`${multi[0]}:\` give it in each entry (only target, timeout, connections, engine, default headers and vars sit at the block level)` });
-  }
-}
-
-export const httpRequestSchema = z
-  .preprocess((raw, ctx) => {
-    formIssues(raw, ctx);
-    return raw;
-  }, blockSchema.superRefine((block, ctx) => {
+export const httpRequestSchema = blockSchema
+  .superRefine((block, ctx) => {
+    // Runs even when other fields of the block are invalid, so every problem is reported at once:
+    // hence the defensive reading (the value may be partly unparsed).
+    if (block.requests !== undefined && block.steps !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['steps'], message: 'give either `requests:` (a weighted mix) or `steps:` (a sequence per iteration), not both' });
+    }
     uniqueNames(block.requests, 'requests', ctx);
     uniqueNames(block.steps, 'steps', ctx);
     for (const issue of varIssues(block)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
-  }))
+  }, { when: () => true })
   .describe('drive HTTP requests: one request, a weighted mix (`requests:`) or a sequence (`steps:`) per iteration');
 
 export type HttpRequestConfig = z.output<typeof httpRequestSchema>;
@@ -90,36 +78,42 @@ export type HttpBody = z.output<typeof httpBodySchema>;
 export type HttpMixEntry = z.output<typeof mixEntrySchema>;
 export type HttpStep = z.output<typeof stepSchema>;
 
-function uniqueNames(list: readonly { name: string }[] | undefined, key: string, ctx: z.RefinementCtx): void {
+function uniqueNames(list: unknown, key: string, ctx: z.RefinementCtx): void {
+  if (!Array.isArray(list)) return;
   const seen = new Set<string>();
-  list?.forEach((entry, i) => {
-    if (seen.has(entry.name)) ctx.addIssue({ code: 'custom', path: [key, i, 'name'], message: `name "${entry.name}" is used twice in \`${key}:\`; each ${key === 'steps' ? 'step' : 'request'} needs its own, to tag its samples` });
-    seen.add(entry.name);
+  list.forEach((entry: unknown, i) => {
+    const name = asRecord(entry)?.['name'];
+    if (typeof name !== 'string') return;
+    if (seen.has(name)) ctx.addIssue({ code: 'custom', path: [key, i, 'name'], message: `name "${name}" is used twice in \`${key}:\`; each ${key === 'steps' ? 'step' : 'request'} needs its own, to tag its samples` });
+    seen.add(name);
   });
 }
 
 /** Every var used where it is not yet defined: vars are evaluated in order, captures set after their step. */
-function varIssues(block: z.output<typeof blockSchema>): { path: RefPath; message: string }[] {
+function varIssues(raw: unknown): { path: RefPath; message: string }[] {
+  const block = asRecord(raw) ?? {};
   const out: { path: RefPath; message: string }[] = [];
   const defined = new Set<string>();
+  const steps = Array.isArray(block['steps']) ? block['steps'] : null;
+  const requests = Array.isArray(block['requests']) ? block['requests'] : null;
   const check = (refs: HttpRef[], where: string): void => {
     for (const r of refs) {
       if (r.kind !== 'var' || defined.has(r.name)) continue;
-      out.push({ path: r.path, message: `var "${r.name}" is not defined ${where}; define it under \`vars:\`${block.steps ? ' or capture it in an earlier step' : ''}` });
+      out.push({ path: r.path, message: `var "${r.name}" is not defined ${where}; define it under \`vars:\`${steps ? ' or capture it in an earlier step' : ''}` });
     }
   };
-  for (const [name, source] of Object.entries(block.vars)) {
+  for (const [name, source] of Object.entries(asRecord(block['vars']) ?? {})) {
     check(stringRefs(source, ['vars', name]), 'before this one (vars are evaluated in order)');
     defined.add(name);
   }
-  for (const [name, value] of Object.entries(block.headers)) check(stringRefs(value, ['headers', name]), 'for the block\'s default headers');
-  if (block.steps) {
-    block.steps.forEach((step, i) => {
+  for (const [name, value] of Object.entries(asRecord(block['headers']) ?? {})) check(stringRefs(value, ['headers', name]), 'for the block\'s default headers');
+  if (steps) {
+    steps.forEach((step: unknown, i) => {
       check(requestRefs(step, ['steps', i]), 'by this step');
-      for (const name of Object.keys(step.capture)) defined.add(name);
+      for (const name of Object.keys(asRecord(asRecord(step)?.['capture']) ?? {})) defined.add(name);
     });
-  } else if (block.requests) {
-    block.requests.forEach((entry, i) => check(requestRefs(entry, ['requests', i]), 'for this request'));
+  } else if (requests) {
+    requests.forEach((entry: unknown, i) => check(requestRefs(entry, ['requests', i]), 'for this request'));
   } else {
     check(requestRefs({ ...block, headers: undefined }, []), 'for this request');
   }

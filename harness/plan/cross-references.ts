@@ -1,11 +1,17 @@
 /**
- * Checks that need the whole scenario: a workload's (or a dataset's) target must be a component of
- * the scenario or a URL; a `{ dataset: NAME }` body must name a dataset under `datasets:`; and
- * `{{item.FIELD}}` must name a field of the one dataset the workload sends. It reads the raw
- * document, so it reports even when other fields are invalid (a schema refinement would run only
- * once everything else parsed).
+ * Checks that need the whole scenario, or what the user wrote rather than what defaults filled in:
+ * a workload's (or a dataset's) target must be a component of the scenario or a URL; a
+ * `{ dataset: NAME }` body must name a dataset under `datasets:`; `{{item.FIELD}}` must name a
+ * field of the one dataset the workload sends; the single-request fields must not sit beside
+ * `requests:` or `steps:`; `thinkTime` needs a closed model. It reads the raw document, so it
+ * reports even when other fields are invalid (a schema refinement would run only once everything
+ * else parsed).
  */
 import { asRecord, requestRefs, type HttpRef } from '../drivers/http-request-refs.ts';
+import { SINGLE_REQUEST_KEYS } from '../drivers/http-request-schema.ts';
+
+/** Closed-model executors: a VU starts its next iteration only after its previous one, so a pause between them means something. */
+const CLOSED_MODEL = new Set(['constant-vus', 'ramping-vus']);
 
 export interface RawIssue { path: (string | number)[]; message: string }
 
@@ -31,10 +37,40 @@ export function crossReferenceIssues(data: unknown): RawIssue[] {
     }
   }
   for (const [name, w] of Object.entries(asRecord(doc?.['workloads']) ?? {})) {
-    const http = asRecord(asRecord(w)?.['http']);
+    const workload = asRecord(w);
+    const http = asRecord(workload?.['http']);
     const at = ['workloads', name, 'http'];
     checkTarget(http, at);
-    issues.push(...datasetIssues(workloadRefs(http, at), datasets));
+    issues.push(...formIssues(http, at), ...executorIssues(workload, ['workloads', name]), ...datasetIssues(workloadRefs(http, at), datasets));
+  }
+  return issues;
+}
+
+/** The single-request fields beside `requests:` or `steps:`: say which form to choose, at the field. */
+function formIssues(http: Record<string, unknown> | null, at: (string | number)[]): RawIssue[] {
+  const multi = (['requests', 'steps'] as const).find((k) => http?.[k] !== undefined);
+  if (http === null || multi === undefined) return [];
+  return SINGLE_REQUEST_KEYS.filter((key) => http[key] !== undefined).map((key) => ({
+    path: [...at, key],
+    message: `\`${key}\` belongs to the single-request form; with \`${multi}:\` give it in each entry (only target, timeout, connections, engine, default headers and vars sit at the block level)`,
+  }));
+}
+
+/** What the executor cannot do: think time outside the closed model, holding connections with a mix or steps. */
+function executorIssues(workload: Record<string, unknown> | null, at: (string | number)[]): RawIssue[] {
+  const executor = workload?.['executor'];
+  if (typeof executor !== 'string') return [];
+  const issues: RawIssue[] = [];
+  if (workload!['thinkTime'] !== undefined && !CLOSED_MODEL.has(executor)) {
+    const why = executor === 'hold-connections'
+      ? 'it holds connections instead of running iterations back to back'
+      : 'it is an open model whose arrivals are already scheduled by the rate, so a pause would change nothing but the VUs needed; lower the rate instead';
+    issues.push({ path: [...at, 'thinkTime'], message: `thinkTime works with the closed-model executors (constant-vus, ramping-vus) only, not ${executor}: ${why}` });
+  }
+  const http = asRecord(workload!['http']);
+  const multi = (['requests', 'steps'] as const).find((k) => http?.[k] !== undefined);
+  if (executor === 'hold-connections' && multi !== undefined) {
+    issues.push({ path: [...at, 'http', multi], message: `hold-connections opens each connection with one request; give the single request form (method, path, headers, body), not ${multi}:` });
   }
   return issues;
 }

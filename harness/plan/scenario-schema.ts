@@ -20,9 +20,6 @@ const thinkTimeSchema = z
   .transform((t) => (typeof t === 'number' ? { min: t, max: t } : t))
   .refine((t) => t.min <= t.max, 'thinkTime.min must not be above thinkTime.max');
 
-/** Closed-model executors: a VU starts its next iteration only after the previous one, so a pause between them means something. */
-const CLOSED_MODEL = new Set(['constant-vus', 'ramping-vus']);
-
 /** Fields every workload has, whatever its executor. */
 const workloadCommon = {
   http: httpRequestSchema.optional().describe('drive HTTP requests: one request, a weighted mix (`requests:`) or a sequence (`steps:`) per iteration'),
@@ -42,15 +39,6 @@ export const workloadSchema = z
     const drivers = DRIVER_KEYS.filter((k) => (w as Record<string, unknown>)[k] !== undefined);
     if (drivers.length !== 1) {
       ctx.addIssue({ code: 'custom', message: `a workload needs exactly one driver block (${DRIVER_KEYS.join(', ')}); it has ${drivers.length === 0 ? 'none' : drivers.join(' and ')}` });
-    }
-    if (w.thinkTime !== undefined && !CLOSED_MODEL.has(w.executor)) {
-      const why = w.executor === 'hold-connections'
-        ? 'it holds connections instead of running iterations back to back'
-        : 'it is an open model: arrivals are already scheduled by the rate, so a pause would change nothing but the VUs needed';
-      ctx.addIssue({ code: 'custom', path: ['thinkTime'], message: `thinkTime works with closed-model executors (constant-vus, ramping-vus) only, not ${w.executor}: ${why}; lower the rate instead` });
-    }
-    if (w.executor === 'hold-connections' && w.http && (w.http.requests || w.http.steps)) {
-      ctx.addIssue({ code: 'custom', path: ['http', w.http.requests ? 'requests' : 'steps'], message: 'hold-connections opens each connection with one request; give the single request form (method, path, headers, body), not requests: or steps:' });
     }
   })
   .describe('one workload: an executor (when iterations start) and a driver block (what an iteration does)');

@@ -16,6 +16,14 @@ describe('loading scenario files', () => {
     ['invalid-threshold-unknown-metric.yaml', [{ line: 12, col: 5, path: 'thresholds.http_req_duraton', message: /unknown metric "http_req_duraton": did you mean http_req_duration\?/ }]],
     ['invalid-unknown-key.yaml', [{ line: 3, col: 28, path: 'components.echo.flgs', message: /unknown key "flgs": remove it or check its spelling/ }]],
     ['invalid-yaml-syntax.yaml', [{ line: 4, col: 15, path: '', message: /YAML syntax/ }, { line: 4, col: 15, path: '', message: /YAML syntax/ }]],
+    ['invalid-unknown-dataset.yaml', [{ line: 15, col: 24, path: 'workloads.main.http.body.dataset', message: /dataset "wav" is not defined; datasets are: wavs/ }]],
+    ['invalid-bad-template.yaml', [
+      { line: 11, col: 13, path: 'workloads.main.http.path', message: /template: "randInt 10": write it as \{\{randInt MIN MAX\}\}/ },
+      { line: 12, col: 24, path: 'workloads.main.http.headers.x-id', message: /template: unclosed "\{\{" at character 1/ },
+    ]],
+    ['invalid-requests-and-path.yaml', [{ line: 11, col: 13, path: 'workloads.main.http.path', message: /`path` belongs to the single-request form; with `requests:` give it in each entry/ }]],
+    ['invalid-think-time-open-model.yaml', [{ line: 10, col: 16, path: 'workloads.main.thinkTime', message: /thinkTime works with the closed-model executors .* not constant-arrival-rate: .*arrivals are already scheduled/ }]],
+    ['invalid-var-before-capture.yaml', [{ line: 15, col: 45, path: 'workloads.main.http.steps.0.body.multipart.file.var', message: /var "wav" is not defined by this step; .*capture it in an earlier step/ }]],
     ['invalid-many-problems.yaml', [
       { line: 1, col: 7, path: 'name', message: /lower-case letters/ },
       { line: 7, col: 11, path: 'workloads.main.rate', message: /"fast" is not a rate/ },
