@@ -71,6 +71,8 @@ function executorIssues(workload: Record<string, unknown> | null, at: (string | 
   const multi = (['requests', 'steps'] as const).find((k) => http?.[k] !== undefined);
   if (executor === 'hold-connections' && multi !== undefined) {
     issues.push({ path: [...at, 'http', multi], message: `hold-connections opens each connection with one request; give the single request form (method, path, headers, body), not ${multi}:` });
+  } else if (executor === 'hold-connections' && http !== null && variesPerIteration(http)) {
+    issues.push({ path: [...at, 'http'], message: 'hold-connections opens every connection with the same prebuilt request; templates ({{…}}), var: and dataset: bodies need a request built per iteration' });
   }
   return issues;
 }
@@ -84,6 +86,12 @@ function workloadRefs(http: Record<string, unknown> | null, at: (string | number
     if (Array.isArray(list)) list.forEach((entry, i) => refs.push(...requestRefs(entry, [...at, key, i])));
   }
   return refs;
+}
+
+/** Whether the single request holds anything built per iteration (a template, a var or a dataset). */
+function variesPerIteration(http: Record<string, unknown>): boolean {
+  const parts = JSON.stringify([http['path'], http['headers'], http['body'], http['checks']]);
+  return parts.includes('{{') || requestRefs(http, []).some((r) => r.kind !== 'item');
 }
 
 function datasetIssues(refs: HttpRef[], datasets: Record<string, unknown>): RawIssue[] {

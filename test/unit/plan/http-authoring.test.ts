@@ -170,6 +170,14 @@ workloads:
     assert.match(all[1]!.message, /hold-connections opens each connection with one request/);
   });
 
+  it('refuses a templated request with hold-connections, which prebuilds one opening request', () => {
+    const i = only(`${HEAD}workloads:
+  w: { executor: hold-connections, connections: 10, http: { target: fsk, path: "/{{uuid}}" } }
+`);
+    assert.equal(i.path, 'workloads.w.http');
+    assert.match(i.message, /same prebuilt request; templates/);
+  });
+
   it('refuses a capture that is not body, a JSONPath or header:NAME, and a duplicate step name', () => {
     const all = issues(`${HEAD}workloads:
   w:
