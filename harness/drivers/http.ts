@@ -112,8 +112,14 @@ function createFlowDriver(config: HttpRequestConfig, deps: DriverDeps, bodyDeps:
       template,
       metrics: new HttpMetrics(deps.recorder, tags, compileChecks(entry.checks)),
       captures: isStep ? compileCaptures(entry.capture ?? {}) : null,
-      failed: isStep ? deps.recorder.counter(M.iterationsFailed, { ...deps.tags, name: tags['name']! }) : null,
+      failed: isStep ? failedCounter(tags['name']!) : null,
     };
+  };
+  // Recorded as 0 up front, so `iterations_failed count == 0` is judged Good rather than no-data.
+  const failedCounter = (name: string) => {
+    const c = deps.recorder.counter(M.iterationsFailed, { ...deps.tags, name });
+    c.add(0);
+    return c;
   };
   let form: FlowOptions['form'];
   if (config.steps) form = { kind: 'steps', steps: config.steps.map((s) => compile(s, s.name, true)) };

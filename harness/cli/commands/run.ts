@@ -11,6 +11,7 @@ import { runDirName, writeRunOutputs } from '../../../reports/run-dir.ts';
 import type { RunResult } from '../../../reports/run-result.ts';
 import { CaplabError } from '../../errors.ts';
 import { loadPlanOrThrow } from '../../plan/load-scenario.ts';
+import { scalePlanTime } from '../../plan/time-scale.ts';
 import { silentProgress } from '../../run/progress.ts';
 import { runScenario } from '../../run/run-scenario.ts';
 import { progressDisplay } from '../progress-display.ts';
@@ -26,11 +27,12 @@ export interface RunCliOptions {
   allowRemoteTarget: boolean;
   verbose: boolean;
   color: boolean;
+  timeScale: number;
 }
 
 /** Runs one scenario file as the CLI does; returns the exit code. */
 export async function runCli(file: string, o: RunCliOptions): Promise<number> {
-  const plan = await loadPlanOrThrow(file);
+  const plan = scalePlanTime(await loadPlanOrThrow(file), o.timeScale);
   const stderr = process.stderr;
   const progress = o.quiet || o.json ? silentProgress : progressDisplay({ stream: stderr, tty: stderr.isTTY === true, plainEverySeconds: 5 });
 
@@ -80,6 +82,12 @@ export async function runCli(file: string, o: RunCliOptions): Promise<number> {
   return exitCodeFor(result, o.failOn);
 }
 
+function parseTimeScale(v: string): number {
+  const f = Number(v);
+  if (!(f > 0) || !Number.isFinite(f)) throw new CaplabError('CAPLAB_ERR_USAGE', `--time-scale ${v} is not a positive number`, { hint: 'use e.g. --time-scale 0.1' });
+  return f;
+}
+
 export function runCommand(): Command {
   return new Command('run')
     .description('run a scenario and judge its thresholds; exit 0 good, 3 critical, 5 invalid (generator-bound), 130 interrupted')
@@ -93,6 +101,7 @@ export function runCommand(): Command {
     .option('--allow-remote-target', 'allow targets outside 127.0.0.0/8 and ::1', false)
     .option('--verbose', 'show component logs', false)
     .option('--no-color', 'no ANSI colours')
+    .option('--time-scale <factor>', 'run the same load shape in factor times the time (0.1: a 300 s scenario in 30 s)', parseTimeScale, 1)
     .action(async (file: string, o: RunCliOptions) => {
       process.exitCode = await runCli(file, o);
     });
