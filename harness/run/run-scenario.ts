@@ -153,7 +153,8 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunResu
       // Achieved rate is over the time iterations were being started: the schedule, or less when
       // the run stopped early; waiting for the last responses is not part of it.
       const ran = endedAt - runStart - w.startTime;
-      runs.push({ name, workload: w, outcome, seconds: Math.max(0.001, Math.min(ran, scheduledMs(w)) / 1000) });
+      const seconds = (stop.signal.aborted ? Math.min(ran, scheduledMs(w)) : scheduledMs(w)) / 1000;
+      runs.push({ name, workload: w, outcome, seconds: Math.max(0.001, seconds) });
     });
   } catch (err) {
     if (!interrupted) errors.push(toHarnessError(err));
