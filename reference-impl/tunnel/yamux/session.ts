@@ -55,6 +55,7 @@ export class YamuxSession extends EventEmitter implements StreamHost {
   private nextPingId = 0;
   private keepaliveTimer: NodeJS.Timeout | null = null;
   private keepaliveInFlight = false;
+  private handoverQueued = false;
   private localGoAway = false;
   private remoteGoAway = false;
   private shutDown = false;
@@ -178,15 +179,19 @@ export class YamuxSession extends EventEmitter implements StreamHost {
     this.writer.writeControl(FrameType.GoAway, 0, 0, code);
   }
 
-  /** Graceful shutdown: GoAway(normal), end the transport, destroy streams still open. Resolves when the transport is closed. */
+  /**
+   * Graceful shutdown, like Go's Close plus a GoAway(normal) first: ends the transport and destroys
+   * the streams still open (without an error: the application asked for it). Resolves when the
+   * transport is closed.
+   */
   async close(): Promise<void> {
-    this.shutdown(undefined, this.localGoAway ? null : GoAwayCode.Normal);
+    this.shutdown(undefined, this.localGoAway ? null : GoAwayCode.Normal, true);
     await this.closed;
   }
 
-  /** Immediate shutdown: no GoAway, the transport is destroyed. */
+  /** Immediate shutdown: no GoAway, the transport is destroyed; open streams get `err` if given. */
   destroy(err?: YamuxError): void {
-    this.shutdown(err, null);
+    this.shutdown(err, null, err === undefined);
     this.transport.destroy();
   }
 
@@ -271,15 +276,25 @@ export class YamuxSession extends EventEmitter implements StreamHost {
     }
     const stream = new YamuxStream(this, id, false);
     this.streams.set(id, stream);
-    const waiter = this.acceptWaiters.shift();
-    if (waiter) {
-      stream.sendAck();
-      waiter.resolve(stream);
-    } else {
-      this.backlog.add(stream);
+    this.backlog.add(stream);
+    if (this.acceptWaiters.length > 0 && !this.handoverQueued) {
+      // Hand over once this input chunk is parsed: a RST or session error later in the same chunk
+      // then meets a stream nobody holds yet, instead of an 'error' before the caller could listen.
+      this.handoverQueued = true;
+      queueMicrotask(this.handOver);
     }
     return stream;
   }
+
+  private readonly handOver = (): void => {
+    this.handoverQueued = false;
+    while (this.acceptWaiters.length > 0 && this.backlog.size > 0) {
+      const stream: YamuxStream = this.backlog.values().next().value!;
+      this.backlog.delete(stream);
+      stream.sendAck();
+      this.acceptWaiters.shift()!.resolve(stream);
+    }
+  };
 
   private onPing(header: FrameHeader): void {
     if (header.streamId !== 0) throw new YamuxError('YAMUX_ERR_INVALID_STREAM_ID', `ping on stream ${header.streamId}`);
@@ -338,7 +353,12 @@ export class YamuxSession extends EventEmitter implements StreamHost {
     );
   };
 
-  private shutdown(reason: YamuxError | undefined, goAway: GoAwayCode | null): void {
+  /**
+   * Ends the session once. Streams still open are destroyed with YAMUX_ERR_SESSION_CLOSED (cause:
+   * `reason`) so the application learns its data may be cut short, unless the shutdown is a clean
+   * local one (`quietStreams`).
+   */
+  private shutdown(reason: YamuxError | undefined, goAway: GoAwayCode | null, quietStreams = false): void {
     if (this.shutDown) return;
     this.shutDown = true;
     this.closeReason = reason;
@@ -360,11 +380,10 @@ export class YamuxSession extends EventEmitter implements StreamHost {
     this.openWaiters = [];
     for (const wake of openWaiters) wake();
     const streams = [...this.streams.values()];
-    const unexposed = new Set(this.backlog);
     this.streams.clear();
     this.backlog.clear();
     this.unacked.clear();
-    for (const stream of streams) stream.sessionEnded(unexposed.has(stream) ? null : closedErr);
+    for (const stream of streams) stream.sessionEnded(quietStreams ? null : closedErr);
 
     // End gracefully so a GoAway reaches the peer; destroy if it does not close in time.
     if (this.transport.destroyed) {

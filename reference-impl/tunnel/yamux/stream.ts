@@ -38,7 +38,8 @@ export class YamuxStream extends Duplex {
   /** Still in the session's table; false once both sides closed, it was reset, or the session ended. */
   private registered = true;
   private awaitingAck: boolean;
-  private updateScheduled = false;
+  /** Handed to the application (opened, or accepted); until then errors are nobody's to hear. */
+  private exposed = false;
   private openTimer: NodeJS.Timeout | null = null;
   private closeTimer: NodeJS.Timeout | null = null;
   private out: { chunk: Buffer; offset: number; callback: (err?: Error | null) => void } | null = null;
@@ -66,6 +67,7 @@ export class YamuxStream extends Duplex {
 
   /** Send our SYN (a WindowUpdate advertising any window above 256 KiB) and start the open timer. */
   sendSyn(): void {
+    this.exposed = true;
     this.sendWindowUpdate(Flag.SYN, true);
     const ms = this.host.config.streamOpenTimeoutMs;
     if (ms > 0) {
@@ -76,6 +78,7 @@ export class YamuxStream extends Duplex {
 
   /** Accepted by the application: ACK at once, so the opener never waits for our first write. */
   sendAck(): void {
+    this.exposed = true;
     this.sendWindowUpdate(Flag.ACK, true);
   }
 
@@ -112,26 +115,27 @@ export class YamuxStream extends Duplex {
   /** The peer reset the stream. */
   handleRst(): void {
     this.unregister();
-    this.destroy(new YamuxError('YAMUX_ERR_STREAM_RESET', `stream ${this.id}`));
+    this.destroy(this.exposed ? new YamuxError('YAMUX_ERR_STREAM_RESET', `stream ${this.id}`) : undefined);
   }
 
-  /** The session is gone: no more frames; `err` is given to the application unless the stream is already done. */
+  /** The session is gone: no more frames; `err` reaches the application if it holds the stream. */
   sessionEnded(err: YamuxError | null): void {
     this.registered = false;
     this.clearTimers();
-    this.destroy(err ?? undefined);
+    this.destroy(this.exposed && err ? err : undefined);
   }
 
   // ---- Duplex implementation -------------------------------------------------------------
 
   override _read(): void {
-    // The application wants more: reopen the window by what it has consumed (Go's rule, see
-    // flow-control.ts). Node calls _read before it removes the chunk being read from the buffer,
-    // so measure once the read is over; by then less than readableHighWaterMark is buffered.
-    if (!this.updateScheduled) {
-      this.updateScheduled = true;
-      queueMicrotask(this.reopenWindow);
-    }
+    // Nothing to fetch: the peer pushes as far as the window lets it. The window is reopened in read().
+  }
+
+  /** Node's read(), plus Go's rule: once the application has consumed half a window, grant it back. */
+  override read(size?: number): any {
+    const chunk: unknown = super.read(size);
+    if (this.registered && !this.remoteFin) this.sendWindowUpdate(0, false);
+    return chunk;
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (err?: Error | null) => void): void {
@@ -180,11 +184,6 @@ export class YamuxStream extends Duplex {
     }
     this.out = null;
     out.callback();
-  };
-
-  private readonly reopenWindow = (): void => {
-    this.updateScheduled = false;
-    if (this.registered && !this.remoteFin) this.sendWindowUpdate(0, false);
   };
 
   private sendWindowUpdate(flags: number, force: boolean): void {
