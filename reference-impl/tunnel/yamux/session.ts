@@ -250,9 +250,10 @@ export class YamuxSession extends EventEmitter implements StreamHost {
     if (id === 0) throw new YamuxError('YAMUX_ERR_INVALID_STREAM_ID', `stream frame on id 0`);
     let stream = this.streams.get(id);
     if (flags & Flag.SYN) {
-      if (stream !== undefined || (!this.isLocalId(id) && id <= this.lastRemoteId)) throw new YamuxError('YAMUX_ERR_DUPLICATE_STREAM', `stream ${id}`);
+      if (stream !== undefined) throw new YamuxError('YAMUX_ERR_DUPLICATE_STREAM', `stream ${id}`);
       if (this.isLocalId(id)) throw new YamuxError('YAMUX_ERR_INVALID_STREAM_ID', `SYN for ${id}, an id of our own parity`);
-      this.lastRemoteId = id;
+      // Not necessarily increasing: Go goroutines opening at once may send their SYNs out of order.
+      this.lastRemoteId = Math.max(this.lastRemoteId, id);
       stream = this.incomingStream(id);
       if (stream === undefined) return; // refused with RST; its payload is dropped
     } else if (stream === undefined) {
@@ -424,7 +425,7 @@ export class YamuxSession extends EventEmitter implements StreamHost {
     return (id % 2 === 1) === (this.role === 'client');
   }
 
-  /** An id that existed at some point: ours below the next one, or the peer's up to the last SYN. */
+  /** An id that may have existed: ours below the next one, or the peer's up to its highest SYN. */
   private wasOpened(id: number): boolean {
     return this.isLocalId(id) ? id < this.nextLocalId : id <= this.lastRemoteId;
   }

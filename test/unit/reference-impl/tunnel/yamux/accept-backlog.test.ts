@@ -23,6 +23,15 @@ describe('yamux accept backlog', () => {
     await peer.close();
   });
 
+  it('accepts SYNs whose ids arrive out of order (Go opens from several goroutines at once)', async () => {
+    const peer = rawPeer('server');
+    for (const id of [5, 1, 3]) peer.send(FrameType.WindowUpdate, Flag.SYN, id, 0);
+    const ids = [];
+    for (let i = 0; i < 3; i++) ids.push((await peer.session.accept()).id);
+    assert.deepEqual(ids, [5, 1, 3]);
+    await peer.close();
+  });
+
   it('ACKs a stream the moment it is accepted, before the application writes anything', async () => {
     const peer = rawPeer('server');
     peer.send(FrameType.WindowUpdate, Flag.SYN, 1, 0);
