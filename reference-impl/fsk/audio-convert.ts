@@ -1,6 +1,6 @@
 /**
  * Turns any WavAudio the reader accepts into what the decoder works on: mono float samples in
- * [-1, 1] at 48 kHz. Channels are averaged (a downmix, not a refusal: a stereo recording of one
+ * [-1, 1] at 48 kHz, and the encoder's 48 kHz PCM into other rates. Channels are averaged (a downmix, not a refusal: a stereo recording of one
  * transmission carries it in both channels). Other sample rates are resampled linearly: the FSK
  * tones sit far below the Nyquist frequency of any rate that can carry them, where linear
  * interpolation's loss is a fraction of a dB.
@@ -50,5 +50,17 @@ export function resampleLinear(input: Float32Array, fromRate: number, toRate: nu
     const frac = pos - k;
     out[i] = input[k]! + (input[k + 1]! - input[k]!) * frac;
   }
+  return out;
+}
+
+/** 16-bit PCM (little-endian bytes) at `fromRate` resampled linearly to `toRate`, rounded and clipped. */
+export function resamplePcm16(pcm: Uint8Array, fromRate: number, toRate: number): Uint8Array {
+  if (fromRate === toRate) return pcm;
+  const view = new DataView(pcm.buffer, pcm.byteOffset, pcm.byteLength);
+  const input = Float32Array.from({ length: pcm.length >> 1 }, (_, i) => view.getInt16(2 * i, true));
+  const resampled = resampleLinear(input, fromRate, toRate);
+  const out = new Uint8Array(resampled.length * 2);
+  const outView = new DataView(out.buffer);
+  for (let i = 0; i < resampled.length; i++) outView.setInt16(2 * i, Math.max(-32768, Math.min(32767, Math.round(resampled[i]!))), true);
   return out;
 }

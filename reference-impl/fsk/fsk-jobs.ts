@@ -2,7 +2,7 @@
  * The work a worker thread does for one request, as plain functions of a GgwaveCodec (so unit tests
  * run them without threads), and the messages that carry it across the thread boundary.
  */
-import { downmixToFloat32, resampleLinear } from './audio-convert.ts';
+import { downmixToFloat32, resamplePcm16, resampleLinear } from './audio-convert.ts';
 import { decodeMessage } from './fsk-decoder.ts';
 import { FskError } from './fsk-error.ts';
 import type { GgwaveCodec } from './ggwave-codec.ts';
@@ -42,7 +42,8 @@ function runEncode(codec: GgwaveCodec, job: EncodeJob): EncodeResult {
   // the HTTP side checks this too; ggwave would cut a longer payload without a word
   if (job.payload.length > GGWAVE_MAX_PAYLOAD_BYTES) throw new FskError(413, 'text_too_long', `payload of ${job.payload.length} bytes exceeds ggwave's ${GGWAVE_MAX_PAYLOAD_BYTES}`);
   const protocol = requireProtocol(job.protocol);
-  const pcm = codec.encodePcm16(job.payload, protocol, job.volume, job.sampleRate);
+  // ggwave encodes at 48 kHz only (see ggwave-codec.ts); other rates are resampled here, the same way decode resamples
+  const pcm = resamplePcm16(codec.encodePcm16(job.payload, protocol, job.volume), GGWAVE_SAMPLE_RATE, job.sampleRate);
   return { kind: 'encode', wav: pcm16Wav(pcm, job.sampleRate), samples: pcm.length / 2, protocol: protocol.name };
 }
 

@@ -24,7 +24,7 @@ import { JobTimeoutError, PoolClosedError, WorkerCrashError, WorkerPool, type Jo
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 /** The seed's value: how long an overloaded client should wait before retrying. */
 const RETRY_AFTER_SECONDS = 5;
-/** After refusing a body mid-upload, how long the client gets to read the answer before the socket is cut. */
+/** After refusing a body mid-upload, how long the client gets to read the answer (and stop sending) before the socket is cut. */
 const LINGER_MS = 1_000;
 /** Bodies up to this size are read and discarded after an early refusal, keeping the connection. */
 const DISCARDABLE_BODY_BYTES = 64 * 1024;
@@ -219,23 +219,44 @@ class BodyState {
     return value;
   }
 
+  /** Ends the connection after the response: at once if the client awaits 100-continue (it sent nothing), else with a lingering close. */
+  closeAfter(res: ServerResponse): void {
+    if (this.expectsContinue) { res.setHeader('connection', 'close'); return; }
+    const socket = this.req.socket;
+    this.req.removeAllListeners('data');
+    this.req.on('data', () => {});
+    this.req.resume();
+    res.setHeader('connection', 'close');
+    // Node ends such a connection with destroySoon(): FIN, then destroy as soon as the response is
+    // flushed, which resets a connection that still has bytes arriving. Linger instead.
+    socket.destroySoon = () => {
+      socket.end();
+      socket.once('end', () => socket.destroy());
+      setTimeout(() => socket.destroy(), LINGER_MS).unref();
+    };
+  }
+
   /** True when the connection must close after the response, because unread body bytes remain. */
   get mustClose(): boolean {
     if (this.done) return false;
+    if (this.expectsContinue) return true;
     const declared = declaredLength(this.req);
-    if (this.expectsContinue || declared === undefined) return this.req.headers['transfer-encoding'] !== undefined || this.expectsContinue;
+    // Node reads and drops a small unread body itself, keeping the connection; a paused read was stopped by us
+    if (declared === undefined) return this.req.headers['transfer-encoding'] !== undefined;
     return declared > DISCARDABLE_BODY_BYTES || this.req.readableFlowing === false;
   }
 }
 
-/** Sends an FskError as JSON, closing the connection if the request body was left unread. */
+/**
+ * Sends an FskError as JSON. If the request body was left unread (refused mid-upload), the
+ * connection ends with a lingering close, as nginx does: what the client still sends is read and
+ * dropped, unbuffered, for LINGER_MS, then the socket is cut. Closing at once would leave unread
+ * bytes in the receive buffer, so the kernel would answer with a reset that can destroy the 413
+ * before the client reads it.
+ */
 function fail(res: ServerResponse, err: FskError, body: BodyState): void {
   if (res.headersSent || res.destroyed) { res.destroy(); return; }
-  const close = body.mustClose;
-  if (close) {
-    res.setHeader('connection', 'close');
-    res.once('finish', () => setTimeout(() => res.socket?.destroy(), LINGER_MS).unref());
-  }
+  if (body.mustClose) body.closeAfter(res);
   sendJson(res, err.status, err.toBody());
 }
 

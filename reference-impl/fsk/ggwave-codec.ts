@@ -1,8 +1,12 @@
 /**
  * One ggwave module's encoder and decoder, used by one worker thread (a module is single-threaded
- * state). It keeps within ggwave's limit of 4 instances per module: one cached TX instance for the
- * last sample rate, plus one RX instance created and freed inside each decode, because RX state
- * persists per instance (a streaming decoder) and a stateless /decode must not see the last request.
+ * state). It keeps within ggwave's limit of 4 instances per module: one cached TX instance, plus
+ * one RX instance created and freed inside each decode, because RX state persists per instance (a
+ * streaming decoder) and a stateless /decode must not see the last request.
+ *
+ * Both run at 48 kHz only; callers resample. ggwave 0.4's own TX resampler writes past its buffer
+ * when the output rate is above 48 kHz: at 72 or 96 kHz the wasm heap is corrupted and a later call
+ * dies with "memory access out of bounds" (measured: the 132nd of 150 mixed encodes).
  */
 import type { GgwaveModule } from 'ggwave';
 import { FskError } from './fsk-error.ts';
@@ -10,16 +14,16 @@ import { GGWAVE_SAMPLE_RATE, type FskProtocol } from './protocols.ts';
 
 export class GgwaveCodec {
   private readonly gg: GgwaveModule;
-  private tx: { instance: number; sampleRate: number } | undefined;
+  private tx: number | undefined;
   private rxEnabled = '';
 
   constructor(gg: GgwaveModule) {
     this.gg = gg;
   }
 
-  /** Little-endian 16-bit PCM of the payload sent with protocol `p`, copied out of wasm memory. */
-  encodePcm16(payload: Uint8Array, p: FskProtocol, volume: number, sampleRate: number): Uint8Array {
-    const instance = this.txInstance(sampleRate);
+  /** Little-endian 16-bit PCM at 48 kHz of the payload sent with protocol `p`, copied out of wasm memory. */
+  encodePcm16(payload: Uint8Array, p: FskProtocol, volume: number): Uint8Array {
+    const instance = this.txInstance();
     const view = this.gg.encode(instance, payload, this.protocolId(p), volume);
     if (view.length === 0) throw new FskError(500, 'internal', `ggwave produced no audio for a ${payload.length}-byte payload (${p.name})`);
     // the view aliases a static buffer the next encode overwrites, and wasm memory may grow (detaching it)
@@ -48,19 +52,18 @@ export class GgwaveCodec {
 
   /** Frees the cached TX instance. */
   dispose(): void {
-    if (this.tx !== undefined) this.gg.free(this.tx.instance);
+    if (this.tx !== undefined) this.gg.free(this.tx);
     this.tx = undefined;
   }
 
-  private txInstance(sampleRate: number): number {
-    if (this.tx?.sampleRate === sampleRate) return this.tx.instance;
-    this.dispose();
+  private txInstance(): number {
+    if (this.tx !== undefined) return this.tx;
     const params = this.gg.getDefaultParameters();
     params.operatingMode = this.gg.GGWAVE_OPERATING_MODE_TX;
     params.sampleFormatOut = this.gg.SampleFormat.GGWAVE_SAMPLE_FORMAT_I16!;
-    params.sampleRateOut = sampleRate;
-    this.tx = { instance: this.init(params), sampleRate };
-    return this.tx.instance;
+    params.sampleRateOut = GGWAVE_SAMPLE_RATE;
+    this.tx = this.init(params);
+    return this.tx;
   }
 
   private init(params: ReturnType<GgwaveModule['getDefaultParameters']>): number {

@@ -25,10 +25,10 @@ const malformed = (message: string) => new FskError(400, 'bad_multipart', `malfo
 
 /** The boundary parameter of a multipart/form-data content type, or null if there is none (or it is invalid). */
 export function multipartBoundary(contentType: string): string | null {
-  const m = /;\s*boundary\s*=\s*(?:"([^"]{1,70})"|([^\s;"]{1,70}))/i.exec(contentType);
-  const boundary = m ? (m[1] ?? m[2])! : null;
+  const m = /;\s*boundary\s*=\s*(?:"([^"]*)"|([^\s;"]*))/i.exec(contentType);
+  const boundary = m ? (m[1] ?? m[2])! : '';
   // RFC 2046: 1-70 characters, not ending in a space
-  return boundary !== null && !boundary.endsWith(' ') ? boundary : null;
+  return boundary.length >= 1 && boundary.length <= 70 && !boundary.endsWith(' ') ? boundary : null;
 }
 
 type State = 'preamble' | 'after-delimiter' | 'headers' | 'body' | 'done';

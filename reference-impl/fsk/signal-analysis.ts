@@ -60,7 +60,7 @@ export function dominantFamily(samples: Float32Array, extent: SignalExtent, fami
 }
 
 /** Power of one DFT bin over the 1024 samples from `at` (Goertzel's recurrence). */
-function goertzelPower(x: Float32Array, at: number, bin: number): number {
+export function goertzelPower(x: Float32Array, at: number, bin: number): number {
   const coeff = 2 * Math.cos((2 * Math.PI * bin) / SAMPLES_PER_FRAME);
   let s1 = 0;
   let s2 = 0;

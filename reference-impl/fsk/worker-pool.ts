@@ -121,9 +121,13 @@ export class WorkerPool<J, R> {
     const worker = new Worker(this.options.workerUrl);
     slot.worker = worker;
     slot.state = 'starting';
-    worker.on('message', (m: FromWorker<R>) => { if (slot.worker === worker) this.onMessage(slot, m); });
-    worker.on('error', (err) => { if (slot.worker === worker) this.onDeath(slot, `worker thread failed: ${err.message}`); });
-    worker.on('exit', (code) => { if (slot.worker === worker) this.onDeath(slot, `worker thread exited with code ${code}`); });
+    // 'error' is followed by 'exit': only the first death counts, and nothing from a replaced worker
+    let alive = true;
+    const current = () => alive && slot.worker === worker;
+    const died = (reason: string) => { if (current()) { alive = false; this.onDeath(slot, reason); } };
+    worker.on('message', (m: FromWorker<R>) => { if (current()) this.onMessage(slot, m); });
+    worker.on('error', (err) => died(`worker thread failed: ${err.message}`));
+    worker.on('exit', (code) => died(`worker thread exited with code ${code}`));
   }
 
   private onMessage(slot: Slot<J, R>, m: FromWorker<R>): void {
