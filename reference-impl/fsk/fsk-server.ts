@@ -17,17 +17,14 @@ import { FskError, fromWire } from './fsk-error.ts';
 import type { FskJob, FskResult } from './fsk-jobs.ts';
 import { FskMetrics, type Endpoint } from './fsk-metrics.ts';
 import { EXPOSED_PROTOCOLS } from './protocols.ts';
-import { bodyTooLarge, declaredLength, readBody } from './request-body.ts';
+import { BodyState, fail, sendJson } from './body-state.ts';
+import { readBody } from './request-body.ts';
 import { JobTimeoutError, PoolClosedError, WorkerCrashError, WorkerPool, type JobOutcome } from './worker-pool.ts';
 
 /** Long enough that a load generator's pooled connections are not closed between bursts. */
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 /** The seed's value: how long an overloaded client should wait before retrying. */
 const RETRY_AFTER_SECONDS = 5;
-/** After refusing a body mid-upload, how long the client gets to read the answer (and stop sending) before the socket is cut. */
-const LINGER_MS = 1_000;
-/** Bodies up to this size are read and discarded after an early refusal, keeping the connection. */
-const DISCARDABLE_BODY_BYTES = 64 * 1024;
 /** Decoding is refused for longer audio; the longest message (140 B, audible-normal) lasts 13.6 s. */
 const MAX_AUDIO_SECONDS = 60;
 
@@ -118,8 +115,7 @@ export async function startFskServer(config: FskConfig, options: ComponentOption
     sendJson(res, 200, { success: true, ...withoutKind(result), processing_ms: round1(computeMs), queue_wait_ms: round1(queueWaitMs) });
   };
 
-  const admit = (req: IncomingMessage, res: ServerResponse, endpoint: 'encode' | 'decode', query: URLSearchParams, expectsContinue: boolean) => {
-    const body = new BodyState(req, res, expectsContinue);
+  const admit = (req: IncomingMessage, res: ServerResponse, endpoint: 'encode' | 'decode', query: URLSearchParams, body: BodyState) => {
     if (lifecycle.draining) { fail(res, new FskError(503, 'draining', 'the service is shutting down'), body); return; }
     if (metrics.active >= config.maxConcurrentRequests) {
       res.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
@@ -157,7 +153,7 @@ export async function startFskServer(config: FskConfig, options: ComponentOption
         res.end(text);
       }
     } else if ((endpoint === 'encode' || endpoint === 'decode') && method === 'POST') {
-      admit(req, res, endpoint, query, expectsContinue);
+      admit(req, res, endpoint, query, body);
     } else if (endpoint === 'other') {
       fail(res, new FskError(404, 'not_found', `no route ${path}; the routes are POST /encode, POST /decode, GET /health, GET /metrics`), body);
     } else {
@@ -187,83 +183,6 @@ export async function startFskServer(config: FskConfig, options: ComponentOption
       return closing;
     },
   };
-}
-
-/**
- * Whether a request's body has been read, so an error response knows if the connection can be
- * kept (body consumed or small enough to discard) or must close (refused mid-upload).
- */
-class BodyState {
-  private done = false;
-  private readonly req: IncomingMessage;
-  private readonly res: ServerResponse;
-  private readonly expectsContinue: boolean;
-
-  constructor(req: IncomingMessage, res: ServerResponse, expectsContinue: boolean) {
-    this.req = req;
-    this.res = res;
-    this.expectsContinue = expectsContinue;
-  }
-
-  /** For `Expect: 100-continue`: refuses a declared-too-large body unsent, or asks the client to send it. */
-  allowContinue(limit: number, what: string): void {
-    const declared = declaredLength(this.req);
-    if (declared !== undefined && declared > limit) throw bodyTooLarge(what, limit, declared);
-    if (this.expectsContinue) this.res.writeContinue();
-  }
-
-  /** Runs the body reader and remembers that the body was consumed. */
-  async read<T>(reader: () => Promise<T>): Promise<T> {
-    const value = await reader();
-    this.done = true;
-    return value;
-  }
-
-  /** Ends the connection after the response: at once if the client awaits 100-continue (it sent nothing), else with a lingering close. */
-  closeAfter(res: ServerResponse): void {
-    if (this.expectsContinue) { res.setHeader('connection', 'close'); return; }
-    const socket = this.req.socket;
-    this.req.removeAllListeners('data');
-    this.req.on('data', () => {});
-    this.req.resume();
-    res.setHeader('connection', 'close');
-    // Node ends such a connection with destroySoon(): FIN, then destroy as soon as the response is
-    // flushed, which resets a connection that still has bytes arriving. Linger instead.
-    socket.destroySoon = () => {
-      socket.end();
-      socket.once('end', () => socket.destroy());
-      setTimeout(() => socket.destroy(), LINGER_MS).unref();
-    };
-  }
-
-  /** True when the connection must close after the response, because unread body bytes remain. */
-  get mustClose(): boolean {
-    if (this.done) return false;
-    if (this.expectsContinue) return true;
-    const declared = declaredLength(this.req);
-    // Node reads and drops a small unread body itself, keeping the connection; a paused read was stopped by us
-    if (declared === undefined) return this.req.headers['transfer-encoding'] !== undefined;
-    return declared > DISCARDABLE_BODY_BYTES || this.req.readableFlowing === false;
-  }
-}
-
-/**
- * Sends an FskError as JSON. If the request body was left unread (refused mid-upload), the
- * connection ends with a lingering close, as nginx does: what the client still sends is read and
- * dropped, unbuffered, for LINGER_MS, then the socket is cut. Closing at once would leave unread
- * bytes in the receive buffer, so the kernel would answer with a reset that can destroy the 413
- * before the client reads it.
- */
-function fail(res: ServerResponse, err: FskError, body: BodyState): void {
-  if (res.headersSent || res.destroyed) { res.destroy(); return; }
-  if (body.mustClose) body.closeAfter(res);
-  sendJson(res, err.status, err.toBody());
-}
-
-function sendJson(res: ServerResponse, status: number, payload: unknown): void {
-  const text = JSON.stringify(payload);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
 }
 
 function withoutKind<T extends { kind: string }>(value: T): Omit<T, 'kind'> {
