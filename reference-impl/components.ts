@@ -5,10 +5,14 @@
 import type { RegisteredComponent } from './common/component.ts';
 import { echoComponent } from './echo/echo-component.ts';
 import { fskComponent } from './fsk/fsk-component.ts';
+import { tunnelAgentComponent } from './tunnel/tunnel-agent-component.ts';
+import { tunnelServerComponent } from './tunnel/tunnel-server-component.ts';
 
 export const COMPONENTS: Readonly<Record<string, RegisteredComponent>> = {
   echo: echoComponent,
   fsk: fskComponent,
+  'tunnel-agent': tunnelAgentComponent,
+  'tunnel-server': tunnelServerComponent,
 };
 
 /** The registered component names, sorted, for help text and error messages. */

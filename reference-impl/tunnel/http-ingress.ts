@@ -1,0 +1,126 @@
+/**
+ * HTTP ingress: each user request becomes one yamux stream to the agent, which pipes it to its
+ * local target over a fresh TCP connection. On the stream we speak plain HTTP/1.1 through Node's
+ * own client (`createConnection` returns the stream), so the agent's answer is parsed properly and
+ * the user's keep-alive connection can carry the next request. Bodies stream both ways with
+ * backpressure. An Upgrade request (WebSocket to the target) is passed through as raw bytes.
+ */
+import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Logger } from '../common/logger.ts';
+import type { AgentLink } from './agent-link.ts';
+import { bridge } from './bridge.ts';
+import { endToEndHeaders, requestHeadersForAgent } from './forward-headers.ts';
+import type { TunnelMetrics } from './tunnel-metrics.ts';
+import type { YamuxStream } from './yamux/index.ts';
+
+export interface IngressContext {
+  metrics: TunnelMetrics;
+  logger: Logger;
+  /** more open streams than this on one agent -> 503 */
+  maxStreamsPerAgent: number;
+  /** no response headers from the agent within this -> 504 */
+  responseTimeoutMs: number;
+}
+
+/** Where the request goes: the agent, the path it sees, and the stripped prefix of the path form. */
+export interface IngressTarget { link: AgentLink; path: string; prefix?: string }
+
+/** Proxies one request to the agent; never throws, answers 502/503/504 itself. */
+export async function proxyHttp(req: IncomingMessage, res: ServerResponse, target: IngressTarget, ctx: IngressContext): Promise<void> {
+  const stream = await openFor(target, ctx, 'http');
+  if (stream === null) {
+    ctx.metrics.ingressDone('unavailable');
+    reply(res, 503, 'agent unavailable');
+    return;
+  }
+  const opened = performance.now();
+  const upstream = httpRequest({
+    createConnection: () => stream,
+    method: req.method,
+    path: target.path,
+    headers: requestHeadersForAgent(req.rawHeaders, { remoteAddress: req.socket.remoteAddress, host: req.headers.host, ...(target.prefix !== undefined ? { prefix: target.prefix } : {}) }),
+    setHost: false,
+  });
+  let settled = false;
+  const timer = setTimeout(() => fail('timeout', 504, 'the agent sent no response in time'), ctx.responseTimeoutMs);
+  function fail(outcome: 'bad-gateway' | 'timeout', status: number, message: string): void {
+    if (settled) return;
+    settled = true;
+    clearTimeout(timer);
+    ctx.metrics.ingressDone(outcome);
+    upstream.destroy();
+    if (!res.headersSent) reply(res, status, message);
+    else res.destroy();
+  }
+
+  upstream.on('response', (answer: IncomingMessage) => {
+    if (settled) {
+      answer.destroy();
+      return;
+    }
+    settled = true;
+    clearTimeout(timer);
+    ctx.metrics.firstByte.observe((performance.now() - opened) / 1000);
+    ctx.metrics.ingressDone('proxied');
+    res.writeHead(answer.statusCode ?? 502, answer.statusMessage, endToEndHeaders(answer.rawHeaders));
+    answer.pipe(res);
+    answer.on('error', () => res.destroy());
+    answer.on('aborted', () => res.destroy());
+  });
+  upstream.on('error', (err) => {
+    if (!settled) ctx.logger.debug({ err: err.message, agent: target.link.identity.id }, 'agent stream failed before a response');
+    fail('bad-gateway', 502, 'the agent could not reach its target');
+  });
+  // the user went away (or the response was cut): stop the stream, which resets the target connection
+  res.once('close', () => {
+    clearTimeout(timer);
+    if (!res.writableFinished) upstream.destroy();
+  });
+  req.once('error', () => upstream.destroy());
+  req.pipe(upstream);
+}
+
+/** Passes an Upgrade request through as bytes: the head is rewritten for the agent, then both ways are joined. */
+export async function proxyUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, target: IngressTarget, ctx: IngressContext): Promise<void> {
+  const stream = await openFor(target, ctx, 'upgrade');
+  if (stream === null) {
+    ctx.metrics.ingressDone('unavailable');
+    socket.end('HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    return;
+  }
+  ctx.metrics.ingressDone('proxied');
+  const headers = requestHeadersForAgent(req.rawHeaders, { remoteAddress: req.socket.remoteAddress, host: req.headers.host, ...(target.prefix !== undefined ? { prefix: target.prefix } : {}) });
+  // Connection and Upgrade are hop-by-hop, but here they are the point of the request: keep them
+  for (const name of ['Connection', 'Upgrade']) {
+    const value = req.headers[name.toLowerCase()];
+    if (typeof value === 'string') headers.push(name, value);
+  }
+  let text = `${req.method} ${target.path} HTTP/1.1\r\n`;
+  for (let i = 0; i + 1 < headers.length; i += 2) text += `${headers[i]}: ${headers[i + 1]}\r\n`;
+  stream.write(`${text}\r\n`);
+  if (head.length > 0) stream.write(head);
+  void bridge(socket, stream);
+}
+
+/** Opens a stream for one ingress use, counted in the metrics until it closes; null when the agent cannot take it. */
+export async function openFor(target: { link: AgentLink }, ctx: Pick<IngressContext, 'metrics' | 'maxStreamsPerAgent'>, kind: 'http' | 'upgrade' | 'connect'): Promise<YamuxStream | null> {
+  const { link } = target;
+  if (link.isClosed || link.isRetiring || link.streams >= ctx.maxStreamsPerAgent) return null;
+  const started = performance.now();
+  let stream: YamuxStream;
+  try {
+    stream = await link.openStream();
+  } catch {
+    return null;
+  }
+  ctx.metrics.streamOpened(kind, (performance.now() - started) / 1000);
+  stream.once('close', () => ctx.metrics.streamClosed());
+  return stream;
+}
+
+function reply(res: ServerResponse, status: number, message: string): void {
+  const body = `${message}\n`;
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}

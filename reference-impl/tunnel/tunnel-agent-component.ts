@@ -1,0 +1,35 @@
+/**
+ * The `tunnel-agent` component: dials the tunnel server, authenticates, and forwards each stream
+ * to --local-target. Started by the local provider like any component (`--port 0 --host
+ * 127.0.0.1`): it listens there with a tiny /health (200 once connected, 503 before) and /metrics,
+ * so the `listening` line and HTTP readiness work as for a server. Each (re)connect is also
+ * announced on stdout as `{"event":"connected","component":"tunnel-agent",...}`.
+ */
+import { defineComponent } from '../common/component.ts';
+
+export const tunnelAgentFlags = {
+  server: { kind: 'string', help: 'tunnel server WebSocket URL, e.g. ws://127.0.0.1:8080/ws (required)' },
+  localTarget: { kind: 'string', help: 'host:port every stream is forwarded to, e.g. 127.0.0.1:8081 (required)' },
+  token: { kind: 'string', help: 'bearer token (JWT or token-file token), used as is' },
+  tokenFile: { kind: 'string', help: 'file holding the token, re-read before every connect' },
+  tokenCommand: { kind: 'string', help: 'shell command printing a token, run before every connect' },
+  tokenSecret: { kind: 'string', help: 'HS256 secret: the agent mints its own JWTs (needs --agent-id and --owner)' },
+  agentId: { kind: 'string', help: 'the JWT sub when minting tokens' },
+  owner: { kind: 'string', help: 'the JWT owner when minting tokens' },
+  tokenTtl: { kind: 'duration', default: '1h', help: 'lifetime of minted tokens; refreshed at 80% of it' },
+  backoffInitial: { kind: 'duration', default: '1s', help: 'first reconnect delay cap (doubles per failure, full jitter)' },
+  backoffMax: { kind: 'duration', default: '5m', help: 'largest reconnect delay cap' },
+  keepalive: { kind: 'duration', default: '30s', help: 'yamux ping interval' },
+  connectTimeout: { kind: 'duration', default: '10s', help: 'deadline to reach the server, and to reach the local target per stream' },
+  streamWindow: { kind: 'bytes', default: '1MiB', help: 'yamux receive window per stream (at least 256KiB)' },
+  acceptBacklog: { kind: 'integer', default: '256', help: 'streams the server may open that wait to be accepted' },
+} as const;
+
+export const tunnelAgentComponent = defineComponent({
+  describe: 'tunnel agent: dials the tunnel server (WebSocket + yamux) and forwards each stream to --local-target',
+  flags: tunnelAgentFlags,
+  async start(options, logger) {
+    const { startTunnelAgent } = await import('./tunnel-agent-process.ts');
+    return startTunnelAgent(options, logger);
+  },
+});
