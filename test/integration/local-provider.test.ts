@@ -166,10 +166,11 @@ describe('local cluster provider', function () {
 
   it('reports a component that crashes on start as CAPLAB_ERR_COMPONENT_START with its last stderr lines', async () => {
     const cluster = await up();
-    await assert.rejects(cluster.deploy([echoSpec({ env: { LOG_LEVEL: 'loudest' } })]), (err: unknown) =>
+    // A preload that does not exist makes node itself fail before the component's code runs.
+    await assert.rejects(cluster.deploy([echoSpec({ env: { NODE_OPTIONS: '--require /nonexistent/caplab-crash-on-start.cjs' } })]), (err: unknown) =>
       err instanceof CaplabError && err.code === 'CAPLAB_ERR_COMPONENT_START'
       && /echo exited \(exit code 1\) before it was listening; last stderr lines:/.test(err.message)
-      && /\| component echo failed to start: Error: default level:loudest must be included in custom levels/.test(err.message));
+      && /Cannot find module '\/nonexistent\/caplab-crash-on-start\.cjs'/.test(err.message));
     assert.deepEqual(referenceChildren(), []);
   });
 
