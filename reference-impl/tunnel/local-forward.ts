@@ -9,11 +9,11 @@ import type { YamuxStream } from './yamux/index.ts';
 
 export interface LocalTarget { host: string; port: number }
 
-/** Parses `host:port` (`[v6]:port` too); throws a plain Error naming the problem. */
-export function parseHostPort(text: string): LocalTarget {
+/** Parses `host:port` (`[v6]:port` too; port 0 only if `allowPortZero`, for listening); throws a plain Error naming the problem. */
+export function parseHostPort(text: string, allowPortZero = false): LocalTarget {
   const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(text.trim());
   const port = m ? Number(m[3]) : NaN;
-  if (!m || port < 1 || port > 65_535) throw new Error(`expected host:port, e.g. 127.0.0.1:8080, got '${text}'`);
+  if (!m || port < (allowPortZero ? 0 : 1) || port > 65_535) throw new Error(`expected host:port, e.g. 127.0.0.1:8080, got '${text}'`);
   return { host: m[1] ?? m[2]!, port };
 }
 

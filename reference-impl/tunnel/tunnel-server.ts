@@ -164,6 +164,8 @@ export async function startTunnelServer(options: ComponentOptions<typeof tunnelS
     metrics.agentConnected();
     logger.info({ agent: identity.id, owner: identity.owner, replaced: previous !== undefined }, 'agent connected');
     if (previous !== undefined) void previous.retire(options.drainTimeout);
+    // the agent is draining: route nothing new to it (its open streams finish)
+    link.session.once('goaway', () => registry.remove(link));
     link.watchExpiry(() => {
       logger.info({ agent: identity.id }, 'agent token expired; retiring its link');
       registry.remove(link);
