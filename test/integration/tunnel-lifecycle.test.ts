@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {
-  LocalTarget, metric, metricsOf, reapAll, send, startAgent, startComponent, startServer, token, type Proc,
+  LocalTarget, metric, metricsOf, reapAll, send, startAgent, startComponent, startServer, token,
 } from '../unit/reference-impl/tunnel/support/tunnel-processes.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
