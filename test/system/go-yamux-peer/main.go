@@ -5,6 +5,7 @@
 //
 //	echo                  copy everything back, then close (FIN)
 //	sink                  read to EOF, answer "<sha256 hex> <bytes>", close
+//	discard               read to EOF, answer "<bytes>", close (throughput: no hashing)
 //	source N              send N pattern bytes (byte i = i % 251), close
 //	open K N              open K streams to the other side, send N pattern bytes on each, close
 //	                      them (FIN), read the echo to EOF; answer "ok K" or "fail <why>"
@@ -96,6 +97,9 @@ func handle(session *yamux.Session, stream *yamux.Stream) {
 		h := sha256.New()
 		n, _ := io.Copy(h, in)
 		fmt.Fprintf(stream, "%x %d\n", h.Sum(nil), n)
+	case "discard":
+		n, _ := io.Copy(io.Discard, in)
+		fmt.Fprintf(stream, "%d\n", n)
 	case "source":
 		n, _ := strconv.Atoi(arg(args, 1))
 		stream.Write(pattern(n))
