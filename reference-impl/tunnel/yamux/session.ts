@@ -8,6 +8,7 @@
  * GoAway(protocol error) before the transport is ended.
  */
 import { EventEmitter } from 'node:events';
+import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { resolveConfig, type YamuxConfig } from './config.ts';
 import { YamuxError } from './errors.ts';
@@ -64,12 +65,18 @@ export class YamuxSession extends EventEmitter implements StreamHost {
   private forceTimer: NodeJS.Timeout | null = null;
   private resolveClosed!: (err: YamuxError | undefined) => void;
 
-  /** Starts a session on `transport` at once (reading, keepalive). Throws YAMUX_ERR_INVALID_CONFIG. */
+  /**
+   * Starts a session on `transport` at once (reading, keepalive). Throws YAMUX_ERR_INVALID_CONFIG.
+   * A net.Socket gets TCP_NODELAY, as Go's TCP connections have by default: with Nagle, a small
+   * frame behind unacknowledged ones waits for a delayed ACK (a stream open+echo+close took 44 ms
+   * instead of 0.07 ms on loopback). Other transports should disable Nagle themselves (ws does).
+   */
   constructor(transport: Duplex, role: SessionRole, config: Partial<YamuxConfig> = {}) {
     super();
     this.config = resolveConfig(config);
     this.role = role;
     this.transport = transport;
+    if (transport instanceof Socket) transport.setNoDelay(true);
     this.nextLocalId = role === 'client' ? 1 : 2;
     this.closed = new Promise((resolve) => { this.resolveClosed = resolve; });
     this.writer = new FrameWriter(transport, this.config.connectionWriteTimeoutMs, () => {
