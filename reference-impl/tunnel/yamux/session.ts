@@ -10,18 +10,17 @@
 import { EventEmitter } from 'node:events';
 import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { AcceptQueue } from './accept-queue.ts';
 import { resolveConfig, type YamuxConfig } from './config.ts';
 import { YamuxError } from './errors.ts';
 import { Flag, FrameType, GoAwayCode, type FrameHeader } from './frame-header.ts';
 import { FrameReader } from './frame-reader.ts';
 import { FrameWriter } from './frame-writer.ts';
+import { PingTracker } from './ping-tracker.ts';
 import { YamuxStream, type StreamHost } from './stream.ts';
 
 /** The client opens odd stream ids, the server even ones; otherwise the two are symmetric. */
 export type SessionRole = 'client' | 'server';
-
-interface PendingPing { start: number; resolve: (rttMs: number) => void; reject: (err: YamuxError) => void; timer: NodeJS.Timeout }
-interface AcceptWaiter { resolve: (stream: YamuxStream) => void; reject: (err: YamuxError) => void }
 
 /** Go refuses ids from MaxUint32-1 on. */
 const LAST_STREAM_ID = 0xffff_ffff - 1;
@@ -46,17 +45,14 @@ export class YamuxSession extends EventEmitter implements StreamHost {
   private readonly transport: Duplex;
   private readonly reader: FrameReader;
   private readonly streams = new Map<number, YamuxStream>();
-  private readonly backlog = new Set<YamuxStream>();
+  private readonly acceptQueue: AcceptQueue;
   private readonly unacked = new Set<YamuxStream>();
-  private acceptWaiters: AcceptWaiter[] = [];
   private openWaiters: Array<() => void> = [];
-  private readonly pings = new Map<number, PendingPing>();
+  private readonly pings: PingTracker;
   private nextLocalId: number;
   private lastRemoteId = 0;
-  private nextPingId = 0;
   private keepaliveTimer: NodeJS.Timeout | null = null;
   private keepaliveInFlight = false;
-  private handoverQueued = false;
   private localGoAway = false;
   private remoteGoAway = false;
   private shutDown = false;
@@ -83,6 +79,8 @@ export class YamuxSession extends EventEmitter implements StreamHost {
       this.shutdown(new YamuxError('YAMUX_ERR_CONNECTION_WRITE_TIMEOUT', `${this.config.connectionWriteTimeoutMs} ms`), null);
     });
     this.reader = new FrameReader(this.config.maxStreamWindowSize, this.onFrame);
+    this.acceptQueue = new AcceptQueue(this.config.acceptBacklog);
+    this.pings = new PingTracker(this.config.connectionWriteTimeoutMs, (id) => this.writer.writeControl(FrameType.Ping, Flag.SYN, 0, id));
     transport.on('data', this.onData);
     transport.on('end', this.onEnd);
     transport.on('error', this.onTransportError);
@@ -140,14 +138,8 @@ export class YamuxSession extends EventEmitter implements StreamHost {
 
   /** The next stream the peer opened; it is ACKed now. Rejects once the session is closed. */
   accept(): Promise<YamuxStream> {
-    const next = this.backlog.values().next();
-    if (!next.done) {
-      this.backlog.delete(next.value);
-      next.value.sendAck();
-      return Promise.resolve(next.value);
-    }
     if (this.shutDown) return Promise.reject(this.sessionClosedError());
-    return new Promise((resolve, reject) => this.acceptWaiters.push({ resolve, reject }));
+    return this.acceptQueue.take();
   }
 
   /** Accepted streams until the session closes: `for await (const stream of session)`. */
@@ -165,18 +157,7 @@ export class YamuxSession extends EventEmitter implements StreamHost {
   /** Round-trip time in ms of one Ping; rejects with YAMUX_ERR_PING_TIMEOUT after connectionWriteTimeoutMs. */
   ping(): Promise<number> {
     if (this.shutDown) return Promise.reject(this.sessionClosedError());
-    const id = this.nextPingId;
-    this.nextPingId = (id + 1) >>> 0;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pings.delete(id);
-        reject(new YamuxError('YAMUX_ERR_PING_TIMEOUT', `no reply within ${this.config.connectionWriteTimeoutMs} ms`));
-      }, this.config.connectionWriteTimeoutMs);
-      timer.unref();
-      this.pings.get(id)?.reject(new YamuxError('YAMUX_ERR_PING_TIMEOUT', 'ping id reused'));
-      this.pings.set(id, { start: performance.now(), resolve, reject, timer });
-      this.writer.writeControl(FrameType.Ping, Flag.SYN, 0, id);
-    });
+    return this.pings.ping();
   }
 
   /** Tell the peer we accept no new streams (their SYNs get RST from now on); existing streams go on. */
@@ -212,7 +193,7 @@ export class YamuxSession extends EventEmitter implements StreamHost {
   /** @internal */
   streamEnded(stream: YamuxStream): void {
     if (this.streams.get(stream.id) === stream) this.streams.delete(stream.id);
-    this.backlog.delete(stream);
+    this.acceptQueue.remove(stream);
     if (this.unacked.delete(stream)) this.openWaiters.shift()?.();
   }
 
@@ -278,31 +259,15 @@ export class YamuxSession extends EventEmitter implements StreamHost {
   }
 
   private incomingStream(id: number): YamuxStream | undefined {
-    if (this.localGoAway || this.backlog.size >= this.config.acceptBacklog) {
+    if (this.localGoAway || this.acceptQueue.isFull) {
       this.writer.writeControl(FrameType.WindowUpdate, Flag.RST, id, 0);
       return undefined;
     }
     const stream = new YamuxStream(this, id, false);
     this.streams.set(id, stream);
-    this.backlog.add(stream);
-    if (this.acceptWaiters.length > 0 && !this.handoverQueued) {
-      // Hand over once this input chunk is parsed: a RST or session error later in the same chunk
-      // then meets a stream nobody holds yet, instead of an 'error' before the caller could listen.
-      this.handoverQueued = true;
-      queueMicrotask(this.handOver);
-    }
+    this.acceptQueue.add(stream);
     return stream;
   }
-
-  private readonly handOver = (): void => {
-    this.handoverQueued = false;
-    while (this.acceptWaiters.length > 0 && this.backlog.size > 0) {
-      const stream: YamuxStream = this.backlog.values().next().value!;
-      this.backlog.delete(stream);
-      stream.sendAck();
-      this.acceptWaiters.shift()!.resolve(stream);
-    }
-  };
 
   private onPing(header: FrameHeader): void {
     if (header.streamId !== 0) throw new YamuxError('YAMUX_ERR_INVALID_STREAM_ID', `ping on stream ${header.streamId}`);
@@ -310,12 +275,7 @@ export class YamuxSession extends EventEmitter implements StreamHost {
       this.writer.writeControl(FrameType.Ping, Flag.ACK, 0, header.length, true);
       return;
     }
-    if (!(header.flags & Flag.ACK)) return;
-    const pending = this.pings.get(header.length);
-    if (!pending) return; // late reply to a ping that timed out
-    this.pings.delete(header.length);
-    clearTimeout(pending.timer);
-    pending.resolve(performance.now() - pending.start);
+    if (header.flags & Flag.ACK) this.pings.handleReply(header.length);
   }
 
   private onGoAway(header: FrameHeader): void {
@@ -377,19 +337,13 @@ export class YamuxSession extends EventEmitter implements StreamHost {
     this.writer.close();
 
     const closedErr = this.sessionClosedError();
-    for (const ping of this.pings.values()) {
-      clearTimeout(ping.timer);
-      ping.reject(closedErr);
-    }
-    this.pings.clear();
-    for (const waiter of this.acceptWaiters) waiter.reject(closedErr);
-    this.acceptWaiters = [];
+    this.pings.rejectAll(closedErr);
+    this.acceptQueue.close(closedErr);
     const openWaiters = this.openWaiters;
     this.openWaiters = [];
     for (const wake of openWaiters) wake();
     const streams = [...this.streams.values()];
     this.streams.clear();
-    this.backlog.clear();
     this.unacked.clear();
     for (const stream of streams) stream.sessionEnded(quietStreams ? null : closedErr);
 
