@@ -6,6 +6,7 @@
 import type { Endpoints } from '../../harness/drivers/driver.ts';
 import { CaplabError } from '../../harness/errors.ts';
 import type { Cluster, ClusterSpec, ComponentSpec, ResourceSampler } from '../cluster.ts';
+import { componentRefs, deployOrder, refCycle, resolveAll } from '../component-refs.ts';
 import { Ready } from '../readiness.ts';
 import { LocalProcess } from './local-process.ts';
 import { LocalResourceSampler } from './local-resource-sampler.ts';
@@ -39,16 +40,26 @@ export class LocalCluster implements Cluster {
 
     const signal = AbortSignal.any([this.signal, this.lifetime.signal]);
     const startedHere: LocalProcess[] = [];
+    const byName = new Map(components.map((c) => [c.name, c]));
     try {
-      const urls = await Promise.all(components.map((c) => c.url !== undefined
-        ? Promise.resolve(c.url)
-        : this.startComponent(c, signal, startedHere)));
-      components.forEach((c, i) => { this.endpoints[c.name] = urls[i]!; });
+      // Referenced components first: a `{{endpoint NAME}}` needs NAME's port, known once it listens.
+      // Each wave's members are independent, so they start together as before.
+      for (const wave of deployOrder(dependencies(components))) {
+        const specs = wave.map((name) => byName.get(name)!);
+        const urls = await Promise.all(specs.map((c) => c.url !== undefined
+          ? Promise.resolve(c.url)
+          : this.startComponent(this.withRefsResolved(c), signal, startedHere)));
+        specs.forEach((c, i) => { this.endpoints[c.name] = urls[i]!; });
+      }
       return { ...this.endpoints };
     } catch (err) {
       // Stop every replica of this deploy, including those still starting when a sibling failed.
       await Promise.all(startedHere.map((p) => p.stop(STOP_GRACE_MS)));
-      for (const c of components) this.replicas.delete(c.name);
+      for (const c of components) {
+        this.replicas.delete(c.name);
+        // a failed deploy leaves nothing of itself behind, endpoints of its earlier waves included
+        delete this.endpoints[c.name];
+      }
       throw signal.aborted ? signal.reason : err;
     }
   }
@@ -86,6 +97,23 @@ export class LocalCluster implements Cluster {
         throw new CaplabError('CAPLAB_ERR_USAGE', `component ${c.name}: replicas must be a whole number >= 1, got ${c.replicas}`);
       }
     }
+    for (const c of components) {
+      for (const ref of componentRefs(c.flags, c.env)) {
+        if (seen.has(ref.name) || this.endpoints[ref.name] !== undefined) continue;
+        throw new CaplabError('CAPLAB_ERR_USAGE', `component ${c.name}: ${ref.path.join('.')} refers to {{${ref.kind} ${ref.name}}}, but there is no component named '${ref.name}'`,
+          { hint: `components are: ${[...seen, ...Object.keys(this.endpoints)].join(', ')}` });
+      }
+    }
+    const cycle = refCycle(dependencies(components));
+    if (cycle) {
+      throw new CaplabError('CAPLAB_ERR_USAGE', `components reference each other in a cycle (${cycle.join(' -> ')}), so none of them can start first`,
+        { hint: 'a component can only name components that start without it' });
+    }
+  }
+
+  /** The spec with `{{endpoint NAME}}` / `{{hostport NAME}}` in its flags and env filled in from what is deployed. */
+  private withRefsResolved(c: ComponentSpec): ComponentSpec {
+    return { ...c, flags: resolveAll(c.flags, this.endpoints), env: resolveAll(c.env, this.endpoints) };
   }
 
   /** Starts every replica of one component and waits until each is ready; resolves with the endpoint URL. */
@@ -126,6 +154,11 @@ export class LocalCluster implements Cluster {
       throw err;
     }
   }
+}
+
+/** name -> the names its flags and env refer to (names deployed earlier are simply not in the map). */
+function dependencies(components: ComponentSpec[]): Map<string, string[]> {
+  return new Map(components.map((c) => [c.name, [...new Set(componentRefs(c.flags, c.env).map((r) => r.name))]]));
 }
 
 function describe(p: LocalProcess): string {

@@ -2,11 +2,13 @@
  * Checks that need the whole scenario, or what the user wrote rather than what defaults filled in:
  * a workload's (or a dataset's) target must be a component of the scenario or a URL; a
  * `{ dataset: NAME }` body must name a dataset under `datasets:`; `{{item.FIELD}}` must name a
- * field of the one dataset the workload sends; the single-request fields must not sit beside
+ * field of the one dataset the workload sends; a component's `{{endpoint NAME}}` / `{{hostport NAME}}`
+ * must name another component, without a cycle; the single-request fields must not sit beside
  * `requests:` or `steps:`; `thinkTime` needs a closed model. It reads the raw document, so it
  * reports even when other fields are invalid (a schema refinement would run only once everything
  * else parsed).
  */
+import { componentRefs, refCycle } from '../../clusters/component-refs.ts';
 import { asRecord, requestRefs, type HttpRef } from '../drivers/http-request-refs.ts';
 import { SINGLE_REQUEST_KEYS } from '../drivers/http-request-schema.ts';
 
@@ -19,7 +21,7 @@ export function crossReferenceIssues(data: unknown): RawIssue[] {
   const doc = asRecord(data);
   const components = Object.keys(asRecord(doc?.['components']) ?? {});
   const datasets = asRecord(doc?.['datasets']) ?? {};
-  const issues: RawIssue[] = [];
+  const issues: RawIssue[] = componentRefIssues(asRecord(doc?.['components']) ?? {});
   const checkTarget = (http: Record<string, unknown> | null, path: (string | number)[]): void => {
     const target = http?.['target'];
     if (typeof target !== 'string' || target === '' || /^https?:\/\//.test(target) || components.includes(target)) return;
@@ -42,6 +44,34 @@ export function crossReferenceIssues(data: unknown): RawIssue[] {
     const at = ['workloads', name, 'http'];
     checkTarget(http, at);
     issues.push(...formIssues(http, at), ...executorIssues(workload, ['workloads', name]), ...datasetIssues(workloadRefs(http, at), datasets));
+  }
+  return issues;
+}
+
+/** `{{endpoint NAME}}` / `{{hostport NAME}}` naming no component, or components naming each other in a cycle. */
+function componentRefIssues(components: Record<string, unknown>): RawIssue[] {
+  const names = Object.keys(components);
+  const issues: RawIssue[] = [];
+  const deps = new Map<string, string[]>();
+  const firstRefTo = new Map<string, (string | number)[]>();
+  for (const name of names) {
+    const c = asRecord(components[name]);
+    const refs = componentRefs(asRecord(c?.['flags']), asRecord(c?.['env']));
+    deps.set(name, refs.map((r) => r.name));
+    for (const r of refs) {
+      const at = ['components', name, ...r.path];
+      if (!firstRefTo.has(`${name}\0${r.name}`)) firstRefTo.set(`${name}\0${r.name}`, at);
+      if (!names.includes(r.name)) {
+        issues.push({ path: at, message: `{{${r.kind} ${r.name}}} names no component of this scenario; components are: ${names.join(', ')}` });
+      }
+    }
+  }
+  const cycle = refCycle(deps);
+  if (cycle) {
+    issues.push({
+      path: firstRefTo.get(`${cycle[0]}\0${cycle[1]}`) ?? ['components', cycle[0]!],
+      message: `components refer to each other in a cycle (${cycle.join(' -> ')}), so none of them can start first; a component can only name components that start without it`,
+    });
   }
   return issues;
 }

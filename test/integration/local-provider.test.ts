@@ -115,6 +115,34 @@ describe('local cluster provider', function () {
     assert.ok(readyMs < 10_000, `two echo replicas took ${readyMs} ms to become ready`);
   });
 
+  it('starts referenced components first and fills {{hostport NAME}} in, so an agent reaches echo through the tunnel', async () => {
+    const cluster = await up();
+    const secret = 'local-provider-secret-0123456789';
+    // listed agent-first on purpose: the order comes from the references, not from the list
+    const endpoints = await cluster.deploy([
+      echoSpec({ name: 'agent', component: 'tunnel-agent', flags: {
+        server: 'ws://{{hostport tunnel}}/ws', 'local-target': '{{hostport echo}}',
+        'token-secret': secret, 'agent-id': 'a1', owner: 'alice', 'backoff-initial': '50ms',
+      } }),
+      echoSpec({ name: 'tunnel', component: 'tunnel-server', flags: { 'token-secret': secret }, readiness: { path: '/readyz', timeoutMs: 15_000 } }),
+      echoSpec({ flags: { 'response-size': 7 } }),
+    ]);
+    for (const pid of referenceChildren()) seenPids.add(pid);
+    assert.deepEqual(Object.keys(endpoints).sort(), ['agent', 'echo', 'tunnel']);
+    const through = await get(`${endpoints.tunnel}/agents/a1/hello`);
+    assert.equal(through.status, 200);
+    assert.equal(through.body.length, 7, 'the echo with response-size 7 answered through the tunnel');
+  });
+
+  it('refuses a reference to an unknown component or a cycle before starting anything', async () => {
+    const cluster = await up();
+    await assert.rejects(cluster.deploy([echoSpec({ env: { PEER: '{{endpoint nobody}}' } })]), (err: unknown) =>
+      err instanceof CaplabError && err.code === 'CAPLAB_ERR_USAGE' && /component echo: env\.PEER refers to \{\{endpoint nobody\}\}, but there is no component named 'nobody'/.test(err.message));
+    await assert.rejects(cluster.deploy([echoSpec({ env: { PEER: '{{endpoint b}}' } }), echoSpec({ name: 'b', flags: { x: '{{hostport echo}}' } })]), (err: unknown) =>
+      err instanceof CaplabError && err.code === 'CAPLAB_ERR_USAGE' && /cycle \(echo -> b -> echo\)/.test(err.message));
+    assert.deepEqual(referenceChildren(), []);
+  });
+
   it('samples CPU and RSS of each component from its child processes', async () => {
     const cluster = await up();
     await cluster.deploy([echoSpec()]);
