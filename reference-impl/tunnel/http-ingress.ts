@@ -1,9 +1,11 @@
 /**
- * HTTP ingress: each user request becomes one yamux stream to the agent, which pipes it to its
- * local target over a fresh TCP connection. On the stream we speak plain HTTP/1.1 through Node's
- * own client (`createConnection` returns the stream), so the agent's answer is parsed properly and
- * the user's keep-alive connection can carry the next request. Bodies stream both ways with
- * backpressure. An Upgrade request (WebSocket to the target) is passed through as raw bytes.
+ * HTTP ingress: each user request is written as HTTP/1.1 onto a yamux stream to the agent, which
+ * pipes the stream to its local target over TCP. We speak HTTP on the stream through Node's own
+ * client (its connections are streams, see stream-pool.ts), so the agent's answer is parsed
+ * properly, the user's keep-alive connection can carry the next request, and a stream is kept
+ * for the next request like a pooled upstream connection. Bodies stream both ways with
+ * backpressure. An Upgrade request (WebSocket to the target) gets its own stream, passed through
+ * as raw bytes.
  */
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -11,6 +13,7 @@ import type { Logger } from '../common/logger.ts';
 import type { AgentLink } from './agent-link.ts';
 import { bridge } from './bridge.ts';
 import { endToEndHeaders, requestHeadersForAgent } from './forward-headers.ts';
+import { NO_STREAM, StreamPool } from './stream-pool.ts';
 import type { TunnelMetrics } from './tunnel-metrics.ts';
 import type { YamuxStream } from './yamux/index.ts';
 
@@ -21,22 +24,28 @@ export interface IngressContext {
   maxStreamsPerAgent: number;
   /** no response headers from the agent within this -> 504 */
   responseTimeoutMs: number;
+  /** how long a stream is kept for the next request (0 = one stream per request) */
+  keepAliveMs: number;
+  /** one pool per agent link, made on its first request */
+  pools: WeakMap<AgentLink, StreamPool>;
 }
 
 /** Where the request goes: the agent, the path it sees, and the stripped prefix of the path form. */
 export interface IngressTarget { link: AgentLink; path: string; prefix?: string }
 
 /** Proxies one request to the agent; never throws, answers 502/503/504 itself. */
-export async function proxyHttp(req: IncomingMessage, res: ServerResponse, target: IngressTarget, ctx: IngressContext): Promise<void> {
-  const stream = await openFor(target, ctx, 'http');
-  if (stream === null) {
+export function proxyHttp(req: IncomingMessage, res: ServerResponse, target: IngressTarget, ctx: IngressContext): void {
+  const { link } = target;
+  const pool = poolFor(link, ctx);
+  if (link.isClosed || link.isRetiring || (link.streams >= ctx.maxStreamsPerAgent && pool.idleCount === 0)) {
+    req.resume();
     ctx.metrics.ingressDone('unavailable');
     reply(res, 503, 'agent unavailable');
     return;
   }
-  const opened = performance.now();
+  const sent = performance.now();
   const upstream = httpRequest({
-    createConnection: () => stream,
+    agent: pool,
     method: req.method,
     path: target.path,
     headers: requestHeadersForAgent(req.rawHeaders, { remoteAddress: req.socket.remoteAddress, host: req.headers.host, ...(target.prefix !== undefined ? { prefix: target.prefix } : {}) }),
@@ -44,7 +53,7 @@ export async function proxyHttp(req: IncomingMessage, res: ServerResponse, targe
   });
   let settled = false;
   const timer = setTimeout(() => fail('timeout', 504, 'the agent sent no response in time'), ctx.responseTimeoutMs);
-  function fail(outcome: 'bad-gateway' | 'timeout', status: number, message: string): void {
+  function fail(outcome: 'bad-gateway' | 'timeout' | 'unavailable', status: number, message: string): void {
     if (settled) return;
     settled = true;
     clearTimeout(timer);
@@ -61,15 +70,16 @@ export async function proxyHttp(req: IncomingMessage, res: ServerResponse, targe
     }
     settled = true;
     clearTimeout(timer);
-    ctx.metrics.firstByte.observe((performance.now() - opened) / 1000);
+    ctx.metrics.firstByte.observe((performance.now() - sent) / 1000);
     ctx.metrics.ingressDone('proxied');
     res.writeHead(answer.statusCode ?? 502, answer.statusMessage, endToEndHeaders(answer.rawHeaders));
     answer.pipe(res);
     answer.on('error', () => res.destroy());
     answer.on('aborted', () => res.destroy());
   });
-  upstream.on('error', (err) => {
-    if (!settled) ctx.logger.debug({ err: err.message, agent: target.link.identity.id }, 'agent stream failed before a response');
+  upstream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === NO_STREAM) return fail('unavailable', 503, 'agent unavailable');
+    if (!settled) ctx.logger.debug({ err: err.message, agent: link.identity.id }, 'agent stream failed before a response');
     fail('bad-gateway', 502, 'the agent could not reach its target');
   });
   // the user went away (or the response was cut): stop the stream, which resets the target connection
@@ -79,6 +89,21 @@ export async function proxyHttp(req: IncomingMessage, res: ServerResponse, targe
   });
   req.once('error', () => upstream.destroy());
   req.pipe(upstream);
+}
+
+/** The keep-alive stream pool of an agent link. */
+export function poolFor(link: AgentLink, ctx: IngressContext): StreamPool {
+  let pool = ctx.pools.get(link);
+  if (pool === undefined) {
+    pool = new StreamPool(() => openFor({ link }, ctx, 'http'), ctx.keepAliveMs, ctx.maxStreamsPerAgent);
+    ctx.pools.set(link, pool);
+  }
+  return pool;
+}
+
+/** Closes the idle streams of a link that is going away, and keeps none from now on. */
+export function closeIdleStreams(link: AgentLink, ctx: IngressContext): void {
+  ctx.pools.get(link)?.closeIdle();
 }
 
 /** Passes an Upgrade request through as bytes: the head is rewritten for the agent, then both ways are joined. */

@@ -14,6 +14,7 @@ export const tunnelServerFlags = {
   requestTimeout: { kind: 'duration', default: '10m', help: 'time a client has to send a whole request, body included' },
   idleTimeout: { kind: 'duration', default: '15m', help: 'idle keep-alive connections are closed after this' },
   responseTimeout: { kind: 'duration', default: '60s', help: 'time an agent has to send response headers before 504' },
+  upstreamKeepalive: { kind: 'duration', default: '90s', help: 'an HTTP ingress stream is kept this long for the next request (0 = one stream per request)' },
   maxHeaderSize: { kind: 'bytes', default: '1MiB', help: 'largest request head accepted (431 beyond)' },
   maxAgents: { kind: 'integer', default: '1000', help: 'agents connected at once; more are refused with 503' },
   maxStreamsPerAgent: { kind: 'integer', default: '1024', help: 'open streams per agent; requests beyond get 503' },

@@ -20,7 +20,7 @@ import { AgentRegistry } from './agent-registry.ts';
 import type { Authenticator } from './authenticator.ts';
 import { serveConnectClient } from './connect-endpoint.ts';
 import { parseAgentHost, parseAgentPath } from './host-route.ts';
-import { proxyHttp, proxyUpgrade, type IngressContext, type IngressTarget } from './http-ingress.ts';
+import { closeIdleStreams, proxyHttp, proxyUpgrade, type IngressContext, type IngressTarget } from './http-ingress.ts';
 import { loadAuthenticator } from './server-credentials.ts';
 import type { tunnelServerFlags } from './tunnel-server-component.ts';
 import { TunnelMetrics } from './tunnel-metrics.ts';
@@ -45,7 +45,9 @@ export async function startTunnelServer(options: ComponentOptions<typeof tunnelS
   const yamux: Partial<YamuxConfig> = { maxStreamWindowSize: options.streamWindow, keepAliveIntervalMs: Math.max(1, options.keepalive) };
   const registry = new AgentRegistry(options.maxAgents);
   const metrics = new TunnelMetrics(registry);
-  const ingress: IngressContext = { metrics, logger, maxStreamsPerAgent: options.maxStreamsPerAgent, responseTimeoutMs: options.responseTimeout };
+  const ingress: IngressContext = {
+    metrics, logger, maxStreamsPerAgent: options.maxStreamsPerAgent, responseTimeoutMs: options.responseTimeout, keepAliveMs: options.upstreamKeepalive, pools: new WeakMap(),
+  };
   const liveLinks = new Set<AgentLink>();
   const connectSessions = new Set<YamuxSession>();
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: MAX_WS_MESSAGE, clientTracking: false });
@@ -93,7 +95,7 @@ export async function startTunnelServer(options: ComponentOptions<typeof tunnelS
       return;
     }
     if (target !== 'not-ingress') {
-      void proxyHttp(req, res, target, ingress);
+      proxyHttp(req, res, target, ingress);
       return;
     }
     req.resume();
@@ -163,13 +165,15 @@ export async function startTunnelServer(options: ComponentOptions<typeof tunnelS
     const previous = registry.add(link);
     metrics.agentConnected();
     logger.info({ agent: identity.id, owner: identity.owner, replaced: previous !== undefined }, 'agent connected');
-    if (previous !== undefined) void previous.retire(options.drainTimeout);
+    if (previous !== undefined) retire(previous);
     // the agent is draining: route nothing new to it (its open streams finish)
-    link.session.once('goaway', () => registry.remove(link));
+    link.session.once('goaway', () => {
+      registry.remove(link);
+      closeIdleStreams(link, ingress);
+    });
     link.watchExpiry(() => {
       logger.info({ agent: identity.id }, 'agent token expired; retiring its link');
-      registry.remove(link);
-      void link.retire(options.drainTimeout);
+      retire(link);
     });
     link.session.once('close', (err) => {
       registry.remove(link);
@@ -177,6 +181,13 @@ export async function startTunnelServer(options: ComponentOptions<typeof tunnelS
       metrics.linkClosed(link);
       logger.info({ agent: identity.id, reason: err?.code ?? 'normal' }, 'agent disconnected');
     });
+  }
+
+  /** Out of routing, idle streams closed, GoAway, closed once its streams are done (or at the drain deadline). */
+  function retire(link: AgentLink): void {
+    registry.remove(link);
+    closeIdleStreams(link, ingress);
+    void link.retire(options.drainTimeout);
   }
 
   function acceptConnectClient(req: IncomingMessage, socket: Duplex, head: Buffer, agentId: string): void {
@@ -200,7 +211,10 @@ export async function startTunnelServer(options: ComponentOptions<typeof tunnelS
       draining = true;
       const started = performance.now();
       const httpDrained = lifecycle.drain(deadlineMs); // stops accepting, sweeps idle keep-alive connections
-      for (const link of liveLinks) link.session.goAway();
+      for (const link of liveLinks) {
+        link.session.goAway();
+        closeIdleStreams(link, ingress);
+      }
       for (const session of connectSessions) session.goAway();
       while (metrics.streamsOpen > 0 && performance.now() - started < deadlineMs) await sleep(DRAIN_POLL_MS);
       const abandonedStreams = metrics.streamsOpen;

@@ -39,7 +39,7 @@ describe('tunnel HTTP ingress (server, two agents and a local target as processe
     assert.equal(seen.headers['x-custom'], 'yes');
     assert.equal(seen.headers['x-forwarded-for'], '127.0.0.1');
     assert.equal(seen.headers['x-forwarded-prefix'], '/agents/a1');
-    assert.equal(seen.headers.connection, 'close', 'one request per stream');
+    assert.equal(seen.headers.connection, 'keep-alive', 'streams are kept for the next request');
   });
 
   it('serves the host form user-<owner>-<agent>.<domain> with the path untouched', async () => {
