@@ -6,10 +6,11 @@ import type { Level, MetricSummary, RunResult, TrendSummary, Verdict } from '../
 import { palette, type Palette } from './ansi.ts';
 import { runFails, type RenderOptions } from './fail-policy.ts';
 import {
-  formatBytes, formatCount, formatMiB, formatMs, formatPercent, formatPerSecond, formatSeconds, formatValue,
+  formatBytes, formatCount, formatMs, formatPercent, formatPerSecond, formatSeconds, formatValue,
 } from './format.ts';
 import { levelLabel, sourceLabel, statLabel, verdictWords } from './labels.ts';
 import { CORRECTED_EXPLAINED, LATENCY_STATS, RAW_EXPLAINED, latencyPairKeys, latencyPairs } from './latency-pairs.ts';
+import { resourceCells } from './resource-cells.ts';
 import { textTable, type Cell } from './text-table.ts';
 
 /** Console options: colour for a TTY, and the `--fail-on` policy for the closing pass/fail line. */
@@ -177,19 +178,7 @@ function thresholds(r: RunResult, p: Palette): string[] {
 function resources(r: RunResult, p: Palette): string[] {
   if (r.resources.length === 0) return [];
   const sampled = r.resources.filter((c) => !c.unavailable);
-  const rows = sampled.map((c) => {
-    const cpu = c.cpu && c.cpu.count > 0 ? c.cpu : null;
-    const mem = c.memory && c.memory.count > 0 ? c.memory : null;
-    return [
-      c.component,
-      cpu ? formatPercent(cpu.mean) : '-',
-      cpu ? formatPercent(cpu.p95) : '-',
-      cpu ? formatPercent(cpu.max) : '-',
-      mem ? formatMiB(mem.p95) : '-',
-      mem ? formatMiB(mem.max) : '-',
-      limitsText(c.limits),
-    ];
-  });
+  const rows = sampled.map((c) => [c.component, ...resourceCells(c), limitsText(c.limits)]);
   const lines = [title('Component resources', p)];
   if (rows.length > 0) {
     lines.push(...textTable(['component', 'CPU avg', 'CPU p95', 'CPU max', 'RSS p95 MiB', 'RSS max MiB', 'limits'], rows, {

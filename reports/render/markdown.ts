@@ -4,8 +4,9 @@
  */
 import type { Level, MetricSummary, RunResult, TrendSummary, Verdict } from '../run-result.ts';
 import { runFails, type RenderOptions } from './fail-policy.ts';
-import { formatBytes, formatCount, formatMiB, formatMs, formatPercent, formatPerSecond, formatSeconds, formatValue } from './format.ts';
+import { formatBytes, formatCount, formatMs, formatPercent, formatPerSecond, formatSeconds, formatValue } from './format.ts';
 import { levelLabel, sourceLabel, statLabel, verdictWords } from './labels.ts';
+import { resourceCells } from './resource-cells.ts';
 import { CORRECTED_EXPLAINED, LATENCY_STATS, RAW_EXPLAINED, latencyPairKeys, latencyPairs } from './latency-pairs.ts';
 
 const VERDICT_EMOJI: Record<Verdict, string> = { good: '✅', warning: '⚠️', critical: '❌', invalid: '🚫', aborted: '⏹' };
@@ -152,16 +153,7 @@ function resources(r: RunResult): string[] {
   if (r.resources.length === 0) return [];
   const rows = r.resources.map((c) => {
     if (c.unavailable) return [c.component, `unavailable: ${c.unavailable}`, '', '', '', ''];
-    const cpu = c.cpu && c.cpu.count > 0 ? c.cpu : null;
-    const mem = c.memory && c.memory.count > 0 ? c.memory : null;
-    return [
-      c.component,
-      cpu ? formatPercent(cpu.mean) : '-',
-      cpu ? formatPercent(cpu.p95) : '-',
-      cpu ? formatPercent(cpu.max) : '-',
-      mem ? formatMiB(mem.p95) : '-',
-      mem ? formatMiB(mem.max) : '-',
-    ];
+    return [c.component, ...resourceCells(c)];
   });
   return [
     '### Component resources',
