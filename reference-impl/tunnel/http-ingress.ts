@@ -141,6 +141,8 @@ export async function openFor(target: { link: AgentLink }, ctx: Pick<IngressCont
   }
   ctx.metrics.streamOpened(kind, (performance.now() - started) / 1000);
   stream.once('close', () => ctx.metrics.streamClosed());
+  // users of the stream add their own 'error' listeners; this one covers the ticks before they do
+  stream.on('error', () => {});
   return stream;
 }
 
