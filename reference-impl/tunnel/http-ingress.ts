@@ -85,7 +85,12 @@ export function proxyHttp(req: IncomingMessage, res: ServerResponse, target: Ing
   // the user went away (or the response was cut): stop the stream, which resets the target connection
   res.once('close', () => {
     clearTimeout(timer);
-    if (!res.writableFinished) upstream.destroy();
+    if (res.writableFinished) return;
+    if (!settled) {
+      settled = true;
+      ctx.metrics.ingressDone('cancelled');
+    }
+    upstream.destroy();
   });
   req.once('error', () => upstream.destroy());
   req.pipe(upstream);

@@ -10,13 +10,13 @@ import { LatencyHistogram } from './latency-histogram.ts';
 
 /** What a tunnel stream carries: a proxied HTTP request, an HTTP upgrade, or a connect-mode TCP connection. */
 export type StreamKind = 'http' | 'upgrade' | 'connect';
-/** How an ingress request ended, as seen by the server. */
-export type IngressOutcome = 'proxied' | 'not-found' | 'bad-request' | 'unavailable' | 'bad-gateway' | 'timeout';
+/** How an ingress request ended, as seen by the server; `cancelled` = the user left before the response started. */
+export type IngressOutcome = 'proxied' | 'not-found' | 'bad-request' | 'unavailable' | 'bad-gateway' | 'timeout' | 'cancelled';
 export type AgentRejection = 'max-agents' | 'conflict' | 'draining';
 
 const AUTH_FAILURES: readonly AuthFailure[] = ['missing', 'unknown-token', 'malformed', 'bad-alg', 'bad-signature', 'expired', 'not-yet-valid', 'no-expiry', 'bad-claims'];
 const STREAM_KINDS: readonly StreamKind[] = ['http', 'upgrade', 'connect'];
-const OUTCOMES: readonly IngressOutcome[] = ['proxied', 'not-found', 'bad-request', 'unavailable', 'bad-gateway', 'timeout'];
+const OUTCOMES: readonly IngressOutcome[] = ['proxied', 'not-found', 'bad-request', 'unavailable', 'bad-gateway', 'timeout', 'cancelled'];
 const REJECTIONS: readonly AgentRejection[] = ['max-agents', 'conflict', 'draining'];
 
 export class TunnelMetrics {
