@@ -50,6 +50,17 @@ describe('tunnel lifecycle (drain, reconnect, token refresh and expiry)', functi
     assert.equal((await send(`${server.url}/agents/a1/`)).status, 404);
   });
 
+  it('an agent killed mid-request: the user gets 502 at once and the server forgets the agent', async () => {
+    const server = await startServer();
+    const agent = await startAgent(server.url, targetAddress, 'a1', 'alice');
+    const inFlight = send(`${server.url}/agents/a1/slow?ms=20000`);
+    await eventually(() => metricsOf(agent.url), (text) => metric(text, 'tunnel_agent_streams_active') === 1);
+    agent.child.kill('SIGKILL');
+    assert.equal((await inFlight).status, 502);
+    await eventually(() => metricsOf(server.url), (text) => metric(text, 'tunnel_agents_connected') === 0);
+    assert.equal((await send(`${server.url}/agents/a1/`)).status, 404);
+  });
+
   it('an agent reconnects by itself after the server is killed and restarted on the same port', async () => {
     const first = await startServer();
     const agent = await startAgent(first.url, targetAddress, 'a1', 'alice');
