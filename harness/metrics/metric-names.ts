@@ -36,6 +36,7 @@ export const M = {
   wsMsgsReceived: 'ws_msgs_received',
   messageLatency: 'message_latency',
   tunnelThroughput: 'tunnel_throughput',
+  tcpTransferFailed: 'tcp_transfer_failed',
   reconcileLag: 'reconcile_lag',
 } as const;
 
@@ -67,6 +68,7 @@ export const METRICS: Record<MetricName, MetricDef> = {
   ws_msgs_received: { type: 'counter', unit: 'count', doc: 'WebSocket messages received' },
   message_latency: { type: 'trend', unit: 'ms', doc: 'end-to-end message delivery latency' },
   tunnel_throughput: { type: 'trend', unit: 'bytes/s', doc: 'bytes per second through a tunnel stream' },
+  tcp_transfer_failed: { type: 'rate', unit: 'count', doc: 'fraction of tcp transfers that failed: refused, reset, idle past idleTimeout, or fewer bytes echoed than sent' },
   reconcile_lag: { type: 'trend', unit: 'ms', doc: 'time from a custom-resource change to its reconciled status' },
 };
 

@@ -111,6 +111,7 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunResu
     // A workload may name a URL directly; the same loopback rule as for url: components applies.
     for (const [name, w] of Object.entries(plan.workloads)) {
       if (w.http && /^https?:\/\//.test(w.http.target)) checkTargetUrl(`workload ${name}`, w.http.target, opts.allowRemoteTarget);
+      if (w.tcp && /^tcp:\/\//.test(w.tcp.target)) checkTargetUrl(`workload ${name}`, w.tcp.target, opts.allowRemoteTarget);
     }
     for (const [name, d] of Object.entries(plan.datasets)) {
       if (/^https?:\/\//.test(d.http.target)) checkTargetUrl(`dataset ${name}`, d.http.target, opts.allowRemoteTarget);
