@@ -3,6 +3,7 @@
  * and each key resolves to exactly one file (k6's RegisterExecutorConfigType habit).
  */
 import { CaplabError } from '../errors.ts';
+import { bulkTransfer, type BulkTransferConfig } from './bulk-transfer.ts';
 import { constantArrivalRate, type ConstantArrivalRateConfig } from './constant-arrival-rate.ts';
 import { constantVus, type ConstantVusConfig } from './constant-vus.ts';
 import type { ExecutorModule } from './executor.ts';
@@ -11,7 +12,7 @@ import { rampingArrivalRate, type RampingArrivalRateConfig } from './ramping-arr
 import { rampingVus, type RampingVusConfig } from './ramping-vus.ts';
 
 /** Any executor's config, as the plan holds it. */
-export type ExecutorConfig = ConstantArrivalRateConfig | RampingArrivalRateConfig | ConstantVusConfig | RampingVusConfig | HoldConnectionsConfig;
+export type ExecutorConfig = ConstantArrivalRateConfig | RampingArrivalRateConfig | ConstantVusConfig | RampingVusConfig | HoldConnectionsConfig | BulkTransferConfig;
 
 // Keys are taken from each module's own `type`, so a key and its module cannot disagree.
 export const executors = {
@@ -20,12 +21,13 @@ export const executors = {
   [constantVus.type]: constantVus,
   [rampingVus.type]: rampingVus,
   [holdConnections.type]: holdConnections,
+  [bulkTransfer.type]: bulkTransfer,
 } as const satisfies Record<string, ExecutorModule<ExecutorConfig>>;
 
 export type ExecutorType = keyof typeof executors;
 
 /** Every executor's config schema, for the plan's `z.discriminatedUnion('executor', ...)`. */
-export const executorSchemas = [constantArrivalRate.schema, rampingArrivalRate.schema, constantVus.schema, rampingVus.schema, holdConnections.schema] as const;
+export const executorSchemas = [constantArrivalRate.schema, rampingArrivalRate.schema, constantVus.schema, rampingVus.schema, holdConnections.schema, bulkTransfer.schema] as const;
 
 /** The executor registered under `type`; throws a scenario error naming the known ones otherwise. */
 export function getExecutor(type: string): ExecutorModule<ExecutorConfig> {
