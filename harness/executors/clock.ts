@@ -3,7 +3,6 @@
  * the wall clock directly, so tests drive them through minutes of virtual time without sleeping.
  */
 import { performance } from 'node:perf_hooks';
-import { setTimeout as delay } from 'node:timers/promises';
 
 export interface Clock {
   /** monotonic milliseconds, fractional */
@@ -14,16 +13,50 @@ export interface Clock {
 
 export const realClock: Clock = {
   now: () => performance.now(),
-  async sleepUntil(t, signal) {
+  sleepUntil(t, signal) {
     const ms = t - performance.now();
-    if (signal?.aborted) return;
-    if (ms <= 0) return;
+    if (signal?.aborted || ms <= 0) return Promise.resolve();
     // Node timers have 1 ms granularity. Spinning on setImmediate for shorter waits would start
     // arrivals a little more precisely but burn a core the system under test shares with us;
     // lateness is recorded as generator_schedule_lag and counted in corrected latency anyway.
-    await delay(Math.max(1, ms), undefined, signal ? { signal } : undefined).catch(() => undefined);
+    return new Promise<void>((resolve) => {
+      const finish = (): void => {
+        clearTimeout(timer);
+        off();
+        resolve();
+      };
+      // libuv measures timers from its cached loop time, so one can fire early by as long as the
+      // current tick had already run: re-arm for what is left.
+      const onTimer = (): void => {
+        const left = t - performance.now();
+        if (left > 0) timer = setTimeout(onTimer, Math.max(1, left));
+        else finish();
+      };
+      let timer = setTimeout(onTimer, Math.max(1, ms));
+      const off = signal ? onAbort(signal, finish) : () => {};
+    });
   },
 };
+
+// Hundreds of VUs sleep on one run-wide signal at once: one listener per signal wakes them all,
+// instead of one listener per sleeper (which Node reports as a listener leak past 10).
+const sleepersBySignal = new WeakMap<AbortSignal, Set<() => void>>();
+
+function onAbort(signal: AbortSignal, wake: () => void): () => void {
+  let set = sleepersBySignal.get(signal);
+  if (!set) {
+    const sleepers = new Set<() => void>();
+    set = sleepers;
+    sleepersBySignal.set(signal, sleepers);
+    signal.addEventListener('abort', () => {
+      for (const w of [...sleepers]) w();
+      sleepers.clear();
+    }, { once: true });
+  }
+  set.add(wake);
+  const own = set;
+  return () => { own.delete(wake); };
+}
 
 /** A clock that moves only when told to: `advanceTo` resolves sleepers in time order. */
 export class VirtualClock implements Clock {
