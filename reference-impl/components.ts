@@ -5,13 +5,17 @@
 import type { RegisteredComponent } from './common/component.ts';
 import { echoComponent } from './echo/echo-component.ts';
 import { fskComponent } from './fsk/fsk-component.ts';
+import { tcpEchoComponent } from './tcp-echo/tcp-echo-component.ts';
 import { tunnelAgentComponent } from './tunnel/tunnel-agent-component.ts';
+import { tunnelConnectComponent } from './tunnel/tunnel-connect-component.ts';
 import { tunnelServerComponent } from './tunnel/tunnel-server-component.ts';
 
 export const COMPONENTS: Readonly<Record<string, RegisteredComponent>> = {
   echo: echoComponent,
   fsk: fskComponent,
+  'tcp-echo': tcpEchoComponent,
   'tunnel-agent': tunnelAgentComponent,
+  'tunnel-connect': tunnelConnectComponent,
   'tunnel-server': tunnelServerComponent,
 };
 

@@ -144,6 +144,8 @@ export class LocalCluster implements Cluster {
     const url = await p.whenListening(Math.max(1, deadline - performance.now()), signal);
     const died = new AbortController();
     void p.exited.then(() => died.abort(p.startError(`exited (${describe(p)}) before it was ready`)));
+    // A raw TCP component (tcp://, e.g. tcp-echo or tunnel-connect) speaks no HTTP: listening is its readiness.
+    if (url.startsWith('tcp://')) return;
     try {
       await Ready.forHttp(url, path, Math.max(1, deadline - performance.now())).wait(AbortSignal.any([signal, died.signal]));
     } catch (err) {

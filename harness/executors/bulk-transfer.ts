@@ -9,6 +9,7 @@
  * With `transfers`, the run ends when every stream did its share, or at maxDuration; with
  * `duration`, streams stop starting transfers at its end and the ones in flight get gracefulStop.
  */
+import { setMaxListeners } from 'node:events';
 import { z } from 'zod';
 import { M } from '../metrics/metric-names.ts';
 import type { CounterHandle, GaugeHandle, TrendHandle } from '../metrics/recorder.ts';
@@ -55,6 +56,8 @@ class Streams {
     this.iterationsStarted = ctx.recorder.counter(M.iterations, ctx.tags);
     this.iterationDuration = ctx.recorder.trend(M.iterationDuration, ctx.tags);
     this.vusGauge = ctx.recorder.gauge(M.vus, ctx.tags);
+    // Every stream's transfer listens on this one signal; 16 streams are not a listener leak.
+    setMaxListeners(Infinity, this.hard.signal);
   }
 
   async run(): Promise<ExecutorOutcome> {
