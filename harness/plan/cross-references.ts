@@ -22,12 +22,12 @@ export function crossReferenceIssues(data: unknown): RawIssue[] {
   const components = Object.keys(asRecord(doc?.['components']) ?? {});
   const datasets = asRecord(doc?.['datasets']) ?? {};
   const issues: RawIssue[] = componentRefIssues(asRecord(doc?.['components']) ?? {});
-  const checkTarget = (http: Record<string, unknown> | null, path: (string | number)[]): void => {
-    const target = http?.['target'];
-    if (typeof target !== 'string' || target === '' || /^https?:\/\//.test(target) || components.includes(target)) return;
+  const checkTarget = (block: Record<string, unknown> | null, path: (string | number)[], urls = /^https?:\/\//, what = 'an http:// URL'): void => {
+    const target = block?.['target'];
+    if (typeof target !== 'string' || target === '' || urls.test(target) || components.includes(target)) return;
     issues.push({
       path: [...path, 'target'],
-      message: `target "${target}" is neither a component of this scenario nor an http:// URL; ${components.length ? `components are: ${components.join(', ')}` : 'add it under `components:`'}`,
+      message: `target "${target}" is neither a component of this scenario nor ${what}; ${components.length ? `components are: ${components.join(', ')}` : 'add it under `components:`'}`,
     });
   };
   for (const [name, d] of Object.entries(datasets)) {
@@ -43,6 +43,7 @@ export function crossReferenceIssues(data: unknown): RawIssue[] {
     const http = asRecord(workload?.['http']);
     const at = ['workloads', name, 'http'];
     checkTarget(http, at);
+    checkTarget(asRecord(workload?.['tcp']), ['workloads', name, 'tcp'], /^(tcp|https?):\/\//, 'a tcp:// URL');
     issues.push(...formIssues(http, at), ...executorIssues(workload, ['workloads', name]), ...datasetIssues(workloadRefs(http, at), datasets));
   }
   return issues;

@@ -12,6 +12,7 @@ describe('loading scenario files', () => {
     ['invalid-bad-duration.yaml', [{ line: 8, col: 15, path: 'workloads.main.duration', message: /"10 seconds" is not a duration; write it like `30s`/ }]],
     ['invalid-missing-target.yaml', [{ line: 10, col: 7, path: 'workloads.main.http.target', message: /missing required field "target"/ }]],
     ['invalid-unknown-target-component.yaml', [{ line: 10, col: 15, path: 'workloads.main.http.target', message: /target "ecko" is neither a component .* components are: echo/ }]],
+    ['invalid-unknown-tcp-target.yaml', [{ line: 9, col: 15, path: 'workloads.bulk.tcp.target', message: /target "ecko" is neither a component of this scenario nor a tcp:\/\/ URL; components are: echo/ }]],
     ['invalid-negative-rate.yaml', [{ line: 7, col: 11, path: 'workloads.main.rate', message: /"-100\/s" is not a rate/ }]],
     ['invalid-threshold-unknown-metric.yaml', [{ line: 12, col: 5, path: 'thresholds.http_req_duraton', message: /unknown metric "http_req_duraton": did you mean http_req_duration\?/ }]],
     ['invalid-unknown-key.yaml', [{ line: 3, col: 28, path: 'components.echo.flgs', message: /unknown key "flgs": remove it or check its spelling/ }]],
