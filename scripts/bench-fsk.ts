@@ -17,6 +17,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, request as httpRequest } from 'node:http';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { positiveOption } from './bench-options.ts';
 
 const MAIN = fileURLToPath(new URL('../reference-impl/main.ts', import.meta.url));
 const TSX = import.meta.resolve('tsx');
@@ -32,12 +33,7 @@ interface Tally { ok: number; failed: number; latenciesMs: number[] }
 const children = new Set<ChildProcess>();
 
 function parseOptions(argv: string[]): Options {
-  const get = (name: string, fallback: number) => {
-    const i = argv.indexOf(`--${name}`);
-    const value = i === -1 ? fallback : Number(argv[i + 1]);
-    if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} expects a positive number`);
-    return value;
-  };
+  const get = (name: string, fallback: number) => positiveOption(argv, name, fallback);
   return { durationS: get('duration', 5), repeats: get('repeats', 3), concurrency: get('concurrency', 8) };
 }
 

@@ -25,6 +25,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { signJwt } from '../reference-impl/tunnel/jwt.ts';
+import { positiveOption } from './bench-options.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const MAIN = path.join(ROOT, 'reference-impl/main.ts');
@@ -45,12 +46,7 @@ interface Options { durationS: number; repeats: number; rate: number; bytesMiB: 
 const children = new Set<ChildProcess>();
 
 function parseOptions(argv: string[]): Options {
-  const get = (name: string, fallback: number) => {
-    const i = argv.indexOf(`--${name}`);
-    const value = i === -1 ? fallback : Number(argv[i + 1]);
-    if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} expects a positive number`);
-    return value;
-  };
+  const get = (name: string, fallback: number) => positiveOption(argv, name, fallback);
   return { durationS: get('duration', 5), repeats: get('repeats', 3), rate: get('rate', 1000), bytesMiB: get('bytes-mib', 512) };
 }
 

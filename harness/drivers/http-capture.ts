@@ -7,6 +7,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { lookupJsonPath, parseJsonPath } from './http-checks.ts';
+import { NOT_JSON, parseJsonBody } from './json-body.ts';
 
 export interface CompiledCaptures {
   /** whether the response body must be kept */
@@ -32,16 +33,9 @@ export function compileCaptures(spec: Readonly<Record<string, string>>): Compile
   return {
     needsBody: all.some((c) => c.kind !== 'header'),
     apply(body, headers, vars) {
-      let json: unknown;
-      let jsonOk = false;
-      if (anyJson && body !== null) {
-        try {
-          json = JSON.parse(body.toString('utf8'));
-          jsonOk = true;
-        } catch {
-          jsonOk = false;
-        }
-      }
+      const parsed = anyJson ? parseJsonBody(body) : NOT_JSON;
+      const jsonOk = parsed.ok;
+      const json = parsed.ok ? parsed.value : undefined;
       for (const c of all) {
         if (c.kind === 'body') {
           vars.set(c.name, body ?? Buffer.alloc(0));

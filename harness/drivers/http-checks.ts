@@ -5,6 +5,7 @@
  */
 import type { HttpCheck } from './http-request-schema.ts';
 import { compileTemplate, type TemplateScope } from './template.ts';
+import { NOT_JSON, parseJsonBody } from './json-body.ts';
 
 type JsonValue = string | number | boolean | null;
 type PathStep = string | number;
@@ -46,16 +47,9 @@ export function compileChecks(checks: readonly HttpCheck[]): CompiledChecks {
     varies: compiled.some((c) => c.varies),
     evaluate(status, body, results, scope) {
       let failed = !hasStatusCheck && status >= 400;
-      let json: unknown;
-      let jsonOk = false;
-      if (anyJson && body !== null) {
-        try {
-          json = JSON.parse(body.toString('utf8'));
-          jsonOk = true;
-        } catch {
-          jsonOk = false;
-        }
-      }
+      const parsed = anyJson ? parseJsonBody(body) : NOT_JSON;
+      const jsonOk = parsed.ok;
+      const json = parsed.ok ? parsed.value : undefined;
       for (let i = 0; i < compiled.length; i++) {
         const ok = compiled[i]!.test(status, body, json, jsonOk, scope);
         results[i] = ok;
