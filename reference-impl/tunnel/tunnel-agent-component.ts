@@ -23,6 +23,7 @@ export const tunnelAgentFlags = {
   connectTimeout: { kind: 'duration', default: '10s', help: 'deadline to reach the server, and to reach the local target per stream' },
   streamWindow: { kind: 'bytes', default: '1MiB', help: 'yamux receive window per stream (at least 256KiB)' },
   acceptBacklog: { kind: 'integer', default: '256', help: 'streams the server may open that wait to be accepted' },
+  count: { kind: 'integer', default: '1', help: 'agents to run in this process (a fleet, for connection-count tests): ids <agent-id>-1..N, tokens minted with --token-secret' },
 } as const;
 
 export const tunnelAgentComponent = defineComponent({

@@ -23,36 +23,48 @@ export async function startTunnelAgent(options: AgentFlags, logger: Logger): Pro
   if (options.localTarget === undefined) fail('--local-target is required, e.g. 127.0.0.1:8081');
   let localTarget: LocalTarget;
   try { localTarget = parseHostPort(options.localTarget!); } catch (err) { return fail(`--local-target: ${(err as Error).message}`); }
-  const tokens = tokenSourceOf(options, fail);
-  let backoff: Backoff;
-  try { backoff = new Backoff(options.backoffInitial, options.backoffMax); } catch { return fail('--backoff-initial must be above 0 and at most --backoff-max'); }
+  if (options.count < 1 || options.count > 10_000) fail('--count must be 1-10000');
+  if (options.count > 1 && options.tokenSecret === undefined) fail('--count above 1 needs --token-secret (each agent of the fleet mints its own token)');
+  try { new Backoff(options.backoffInitial, options.backoffMax); } catch { return fail('--backoff-initial must be above 0 and at most --backoff-max'); }
 
-  const agent = new TunnelAgent({
-    serverUrl: options.server!,
-    localTarget,
-    tokens,
-    backoff,
-    yamux: { maxStreamWindowSize: options.streamWindow, keepAliveIntervalMs: Math.max(1, options.keepalive), acceptBacklog: options.acceptBacklog },
-    connectTimeoutMs: options.connectTimeout,
-    logger,
-    dial: dialWebSocket,
-    onEvent: (e) => process.stdout.write(`${JSON.stringify({ ...e, component: 'tunnel-agent' })}\n`),
+  // A fleet is N independent agents in one process: one process per agent would cost ~80 MB of
+  // runtime each, which is not what a connection-count test of the server should measure.
+  const agents = Array.from({ length: options.count }, (_, i) => {
+    const id = options.count === 1 ? options.agentId : `${options.agentId}-${i + 1}`;
+    return new TunnelAgent({
+      serverUrl: options.server!,
+      localTarget,
+      tokens: tokenSourceOf({ ...options, agentId: id }, fail),
+      backoff: new Backoff(options.backoffInitial, options.backoffMax),
+      yamux: { maxStreamWindowSize: options.streamWindow, keepAliveIntervalMs: Math.max(1, options.keepalive), acceptBacklog: options.acceptBacklog },
+      connectTimeoutMs: options.connectTimeout,
+      logger,
+      dial: dialWebSocket,
+      onEvent: (e) => process.stdout.write(`${JSON.stringify({ ...e, component: 'tunnel-agent' })}\n`),
+    });
   });
+  const agent = agents[0]!;
+  const connected = (): number => agents.filter((a) => a.state === 'connected').length;
+  const sum = (f: (a: TunnelAgent) => number): number => agents.reduce((n, a) => n + f(a), 0);
+  const tokens = { kind: agents.length === 1 ? tokenSourceOf(options, fail).kind : 'minted' };
 
   const server = createServer((req, res) => {
     req.resume();
     const path = (req.url ?? '/').split('?', 1)[0];
     if (path === '/health') {
-      const body = JSON.stringify({ status: agent.state, agent: agent.id ?? null, connects: agent.connects, streamsActive: agent.streams.active });
-      res.writeHead(agent.state === 'connected' ? 200 : 503, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      const all = connected() === agents.length;
+      const body = JSON.stringify(agents.length === 1
+        ? { status: agent.state, agent: agent.id ?? null, connects: agent.connects, streamsActive: agent.streams.active }
+        : { status: all ? 'connected' : 'connecting', agents: agents.length, connected: connected(), connects: sum((a) => a.connects), streamsActive: sum((a) => a.streams.active) });
+      res.writeHead(all ? 200 : 503, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
       res.end(body);
     } else if (path === '/metrics') {
       const body = renderPrometheusText([
-        { name: 'tunnel_agent_connected', help: '1 while the agent has a link to the server.', type: 'gauge', samples: [{ value: agent.state === 'connected' ? 1 : 0 }] },
-        { name: 'tunnel_agent_connects_total', help: 'Successful connects (first, reconnects and token refreshes).', type: 'counter', samples: [{ value: agent.connects }] },
-        { name: 'tunnel_agent_dial_failures_total', help: 'Failed attempts to connect or authenticate.', type: 'counter', samples: [{ value: agent.dialFailures }] },
-        { name: 'tunnel_agent_streams_active', help: 'Streams being forwarded to the local target now.', type: 'gauge', samples: [{ value: agent.streams.active }] },
-        { name: 'tunnel_agent_streams_total', help: 'Streams accepted from the server.', type: 'counter', samples: [{ value: agent.streams.total }] },
+        { name: 'tunnel_agent_connected', help: 'Agents of this process with a link to the server.', type: 'gauge', samples: [{ value: connected() }] },
+        { name: 'tunnel_agent_connects_total', help: 'Successful connects (first, reconnects and token refreshes).', type: 'counter', samples: [{ value: sum((a) => a.connects) }] },
+        { name: 'tunnel_agent_dial_failures_total', help: 'Failed attempts to connect or authenticate.', type: 'counter', samples: [{ value: sum((a) => a.dialFailures) }] },
+        { name: 'tunnel_agent_streams_active', help: 'Streams being forwarded to the local target now.', type: 'gauge', samples: [{ value: sum((a) => a.streams.active) }] },
+        { name: 'tunnel_agent_streams_total', help: 'Streams accepted from the server.', type: 'counter', samples: [{ value: sum((a) => a.streams.total) }] },
       ]);
       res.writeHead(200, { 'content-type': PROMETHEUS_CONTENT_TYPE, 'content-length': Buffer.byteLength(body) });
       res.end(body);
@@ -63,8 +75,8 @@ export async function startTunnelAgent(options: AgentFlags, logger: Logger): Pro
   });
   const lifecycle = new HttpLifecycle(server);
   const url = await lifecycle.listen(options.host, options.port);
-  agent.start();
-  logger.info({ url, server: options.server, localTarget: options.localTarget, tokens: tokens.kind }, 'tunnel agent started');
+  for (const a of agents) a.start();
+  logger.info({ url, server: options.server, localTarget: options.localTarget, tokens: tokens.kind, count: agents.length }, 'tunnel agent started');
 
   let closing: Promise<{ abandoned: number }> | undefined;
   return {
@@ -72,9 +84,9 @@ export async function startTunnelAgent(options: AgentFlags, logger: Logger): Pro
     url,
     close: (deadlineMs = options.drainTimeout) => {
       closing ??= (async () => {
-        const report = await agent.stop(deadlineMs);
+        const reports = await Promise.all(agents.map((a) => a.stop(deadlineMs)));
         await lifecycle.drain(1_000);
-        return report;
+        return { abandoned: reports.reduce((n, r) => n + r.abandoned, 0) };
       })();
       return closing;
     },
