@@ -13,7 +13,19 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { YamuxSession, type SessionRole } from '../../reference-impl/tunnel/yamux/index.ts';
-import { readAll, until } from '../unit/reference-impl/tunnel/yamux/session-pair.ts';
+import { readAll } from '../unit/reference-impl/tunnel/yamux/session-pair.ts';
+
+/**
+ * Waits for `cond` while a separate Go process does its part: event-loop turns say nothing about
+ * another process's progress, so this one is bounded by time (10 s), not by turns.
+ */
+async function eventually(cond: () => boolean, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`condition not reached within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
 
 const PEER_SOURCE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'go-yamux-peer', 'main.go');
 const GOPATH = '/usr/share/gocode';
@@ -133,7 +145,7 @@ describe('yamux wire compatibility with Go hashicorp/yamux over TCP', function (
         const echoed = await command(session, 'echo', data);
         assert.equal(echoed.length, data.length);
         assert.equal(sha256(echoed), sha256(data));
-        await until(() => session.numStreams === 0);
+        await eventually(() => session.numStreams === 0);
       });
 
       it('JS sends 3 MiB to Go and Go computes the same sha256', async () => {
@@ -151,7 +163,7 @@ describe('yamux wire compatibility with Go hashicorp/yamux over TCP', function (
       it('streams Go opens are accepted, ACKed and echoed by JS (4 x 1.5 MiB)', async () => {
         const answer = (await command(session, `open 4 ${1.5 * MiB}`)).toString();
         assert.equal(answer, 'ok 4\n');
-        await until(() => session.numStreams === 0);
+        await eventually(() => session.numStreams === 0);
       });
 
       it('pings go both ways', async () => {
