@@ -12,6 +12,7 @@ import type { ArrivalSchedule } from './arrival-schedule.ts';
 import type { ExecutorContext, ExecutorOutcome } from './executor.ts';
 import { WHOLE, type Segment } from './segment.ts';
 import { VUSlots } from './vu-slots.ts';
+import { waitUntil } from './wait-until.ts';
 
 export interface ArrivalPlan {
   readonly schedule: ArrivalSchedule;
@@ -137,16 +138,8 @@ class ArrivalLoop {
   /** Waits for the iterations in flight to finish, until `deadline`. */
   private async drain(deadline: number): Promise<void> {
     if (this.slots.inUse === 0) return;
-    const timer = new AbortController();
-    const onStop = (): void => timer.abort();
-    this.hard.signal.addEventListener('abort', onStop, { once: true });
-    try {
-      const allDone = new Promise<void>((resolve) => { this.drained = resolve; });
-      await Promise.race([allDone, this.ctx.clock.sleepUntil(deadline, timer.signal)]);
-    } finally {
-      timer.abort();
-      this.hard.signal.removeEventListener('abort', onStop);
-    }
+    const allDone = new Promise<void>((resolve) => { this.drained = resolve; });
+    await waitUntil(this.ctx.clock, allDone, deadline, this.hard.signal);
   }
 
   /** Hard stop: stops scheduling and interrupts every iteration in flight. Idempotent. */

@@ -18,6 +18,7 @@ import type { ExecutorContext, ExecutorModule, ExecutorOutcome } from './executo
 import { stripeShare, subSegment, type Segment } from './segment.ts';
 import { StagedCount } from './staged-count.ts';
 import { VUSlots } from './vu-slots.ts';
+import { waitUntil } from './wait-until.ts';
 
 const stage = z.strictObject({
   duration: duration().describe('how long this stage takes to move from the previous target to its own'),
@@ -241,9 +242,7 @@ class ConnectionHolder {
   private async closed(): Promise<void> {
     if (this.closing.size === 0) return;
     const { clock } = this.ctx;
-    const timer = new AbortController();
-    await Promise.race([Promise.allSettled([...this.closing]), clock.sleepUntil(clock.now() + this.config.connectTimeout, timer.signal)]);
-    timer.abort();
+    await waitUntil(clock, Promise.allSettled([...this.closing]), clock.now() + this.config.connectTimeout);
   }
 
   private kick(): void {

@@ -9,6 +9,7 @@ import type { CounterHandle, GaugeHandle, TrendHandle } from '../metrics/recorde
 import type { ExecutorContext, ExecutorOutcome } from './executor.ts';
 import { stripeShare, type Segment } from './segment.ts';
 import type { StagedCount } from './staged-count.ts';
+import { waitUntil } from './wait-until.ts';
 
 export interface VUPoolPlan {
   /** the VUs wanted over time, for the whole workload */
@@ -149,15 +150,7 @@ class VUPool {
   private async drain(deadline: number): Promise<void> {
     const loops = this.users.filter((vu) => vu.running).map((vu) => vu.loop);
     if (loops.length === 0) return;
-    const timer = new AbortController();
-    const onStop = (): void => timer.abort();
-    this.hard.signal.addEventListener('abort', onStop, { once: true });
-    try {
-      await Promise.race([Promise.all(loops), this.ctx.clock.sleepUntil(deadline, timer.signal)]);
-    } finally {
-      timer.abort();
-      this.hard.signal.removeEventListener('abort', onStop);
-    }
+    await waitUntil(this.ctx.clock, Promise.all(loops), deadline, this.hard.signal);
   }
 
   /** Hard stop: interrupts every iteration still in flight. Idempotent. */
