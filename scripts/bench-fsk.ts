@@ -17,7 +17,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, request as httpRequest } from 'node:http';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { positiveOption } from './bench-options.ts';
+import { positiveOption, stopChild } from './bench-support.ts';
 
 const MAIN = fileURLToPath(new URL('../reference-impl/main.ts', import.meta.url));
 const TSX = import.meta.resolve('tsx');
@@ -51,15 +51,6 @@ async function startFsk(workers: number): Promise<{ child: ChildProcess; url: st
   const event = line === null ? null : (JSON.parse(line) as { event: string; url: string });
   if (event?.event !== 'listening') throw new Error(`fsk did not start: ${line ?? '(no output)'}`);
   return { child, url: event.url };
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 /** One request; resolves with its status (0 for a transport error). */

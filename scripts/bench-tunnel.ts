@@ -25,7 +25,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { signJwt } from '../reference-impl/tunnel/jwt.ts';
-import { positiveOption } from './bench-options.ts';
+import { positiveOption, stopChild } from './bench-support.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const MAIN = path.join(ROOT, 'reference-impl/main.ts');
@@ -62,15 +62,6 @@ function track(command: string, args: string[], env: NodeJS.ProcessEnv = process
   child.once('exit', () => children.delete(child));
   child.stderr!.resume();
   return child;
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 /** Resolves with the first stdout line matching `pred`, or rejects when the child exits first. */
