@@ -125,6 +125,60 @@ export interface Environment {
 
 export interface HarnessError { code: string; message: string; hint?: string }
 
+/** One step of a capacity sweep: one offered load held steady and judged over its measured window. */
+export interface SweepStep {
+  index: number;
+  /** offered load of the step, iterations per second */
+  targetRate: number;
+  /** iterations started per second over the measured window */
+  achievedRate: number;
+  /** measured window in seconds since the run started; the settle time before `from` is excluded */
+  from: number;
+  to: number;
+  /** worst level of the step's thresholds; `no-data` when the step measured nothing */
+  level: Level;
+  /** every threshold of the run judged over this step's window only */
+  thresholds: ThresholdResult[];
+  /** summaries over the step's window (latency trends, errors, iterations); resources: see `resources[].samples` by t */
+  metrics: Record<string, MetricSummary>;
+  droppedIterations: number;
+}
+
+/** A capacity-sweep workload's steps, in the order they ran. */
+export interface SweepResult {
+  workload: string;
+  /** `steps`: the loads were listed; `auto`: geometric growth until a threshold left Good, then bisection */
+  mode: 'steps' | 'auto';
+  /** one sentence: why the sweep ended (knee bracketed to the resolution, max load reached, ...) */
+  stopReason: string;
+  steps: SweepStep[];
+}
+
+/** A fault the scenario injected, and what the system did about it. */
+export interface FaultRecord {
+  /** what was done: kill, restart, ... */
+  action: string;
+  component: string;
+  /** replica index, when the component has several */
+  replica?: number;
+  /** planned time, seconds since the run started */
+  at: number;
+  /** when it was actually injected, seconds since the run started; null when it never was */
+  injectedAt: number | null;
+  /** when the component was ready again (restart), seconds since the run started */
+  componentBackAt?: number | null;
+  /** first second with failed iterations after injection, and the last one before recovery */
+  gap?: { from: number; to: number } | null;
+  /** failed requests/iterations from injection until recovery (or the run's end) */
+  failedDuringFault: number;
+  /** seconds from injection until the error rate was back under Good for good; null: never recovered in the run */
+  recoverySeconds: number | null;
+  /** extra facts the component reports (e.g. agents reconnected), by name */
+  observations?: Record<string, number>;
+  /** why the fault could not be injected, when it could not */
+  error?: string;
+}
+
 export interface RunResult {
   schemaVersion: typeof RUN_RESULT_SCHEMA_VERSION;
   scenario: string;
@@ -148,6 +202,10 @@ export interface RunResult {
   generator: GeneratorHealth;
   /** harness errors met during the run (a partial result still carries them) */
   errors: HarnessError[];
+  /** capacity-sweep workloads, step by step (absent when the run had none) */
+  sweeps?: SweepResult[];
+  /** injected faults in the order they happened (absent when the scenario had none) */
+  faults?: FaultRecord[];
   /** the validated plan the run executed, for reproducibility */
   plan: unknown;
 }
