@@ -1,7 +1,8 @@
 /**
  * The `tunnel-agent` component: dials the tunnel server, authenticates, and forwards each stream
  * to --local-target. Started by the local provider like any component (`--port 0 --host
- * 127.0.0.1`): it listens there with a tiny /health (200 once connected, 503 before) and /metrics,
+ * 127.0.0.1`): it listens there with a tiny /health (200 once connected, 503 before; for a fleet,
+ * once all are connected, or with --ramp once the first step is) and /metrics,
  * so the `listening` line and HTTP readiness work as for a server. Each (re)connect is also
  * announced on stdout as `{"event":"connected","component":"tunnel-agent",...}`.
  */
@@ -24,6 +25,8 @@ export const tunnelAgentFlags = {
   streamWindow: { kind: 'bytes', default: '1MiB', help: 'yamux receive window per stream (at least 256KiB)' },
   acceptBacklog: { kind: 'integer', default: '256', help: 'streams the server may open that wait to be accepted' },
   count: { kind: 'integer', default: '1', help: 'agents to run in this process (a fleet, for connection-count tests): ids <agent-id>-1..N, tokens minted with --token-secret' },
+  ramp: { kind: 'integer', default: '0', help: 'start the fleet in steps of this many agents (0 = all at once); /health is 200 once the first step is connected, and reports started/connected as the rest join' },
+  rampEvery: { kind: 'duration', default: '5s', help: 'time between --ramp steps, e.g. --count 200 --ramp 10 --ramp-every 5s reaches 200 agents after 95 s' },
 } as const;
 
 export const tunnelAgentComponent = defineComponent({

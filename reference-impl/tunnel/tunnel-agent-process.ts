@@ -9,6 +9,7 @@ import type { Logger } from '../common/logger.ts';
 import { PROMETHEUS_CONTENT_TYPE, renderPrometheusText } from '../common/prometheus-text.ts';
 import { UsageError } from '../common/usage-error.ts';
 import { Backoff } from './backoff.ts';
+import { readyCount, startDelays, type FleetRamp } from './fleet-ramp.ts';
 import { dialWebSocket } from './dial-websocket.ts';
 import { parseHostPort, type LocalTarget } from './local-forward.ts';
 import type { tunnelAgentFlags } from './tunnel-agent-component.ts';
@@ -25,6 +26,9 @@ export async function startTunnelAgent(options: AgentFlags, logger: Logger): Pro
   try { localTarget = parseHostPort(options.localTarget!); } catch (err) { return fail(`--local-target: ${(err as Error).message}`); }
   if (options.count < 1 || options.count > 10_000) fail('--count must be 1-10000');
   if (options.count > 1 && options.tokenSecret === undefined) fail('--count above 1 needs --token-secret (each agent of the fleet mints its own token)');
+  if (options.ramp < 0 || options.ramp > options.count) fail('--ramp must be 0 (all at once) up to --count');
+  if (options.ramp > 0 && options.rampEvery <= 0) fail('--ramp-every must be above 0s');
+  const ramp: FleetRamp = { count: options.count, step: options.ramp, everyMs: options.rampEvery };
   try { new Backoff(options.backoffInitial, options.backoffMax); } catch { return fail('--backoff-initial must be above 0 and at most --backoff-max'); }
 
   // A fleet is N independent agents in one process: one process per agent would cost ~80 MB of
@@ -45,6 +49,8 @@ export async function startTunnelAgent(options: AgentFlags, logger: Logger): Pro
   });
   const agent = agents[0]!;
   const connected = (): number => agents.filter((a) => a.state === 'connected').length;
+  const mustBeConnected = readyCount(ramp);
+  let started = 0;
   const sum = (f: (a: TunnelAgent) => number): number => agents.reduce((n, a) => n + f(a), 0);
   const tokens = { kind: agents.length === 1 ? tokenSourceOf(options, fail).kind : 'minted' };
 
@@ -52,15 +58,17 @@ export async function startTunnelAgent(options: AgentFlags, logger: Logger): Pro
     req.resume();
     const path = (req.url ?? '/').split('?', 1)[0];
     if (path === '/health') {
-      const all = connected() === agents.length;
+      const now = connected();
+      const ready = now >= mustBeConnected;
       const body = JSON.stringify(agents.length === 1
         ? { status: agent.state, agent: agent.id ?? null, connects: agent.connects, streamsActive: agent.streams.active }
-        : { status: all ? 'connected' : 'connecting', agents: agents.length, connected: connected(), connects: sum((a) => a.connects), streamsActive: sum((a) => a.streams.active) });
-      res.writeHead(all ? 200 : 503, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+        : { status: now === agents.length ? 'connected' : ready ? 'ramping' : 'connecting', agents: agents.length, started, connected: now, connects: sum((a) => a.connects), streamsActive: sum((a) => a.streams.active) });
+      res.writeHead(ready ? 200 : 503, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
       res.end(body);
     } else if (path === '/metrics') {
       const body = renderPrometheusText([
         { name: 'tunnel_agent_connected', help: 'Agents of this process with a link to the server.', type: 'gauge', samples: [{ value: connected() }] },
+        { name: 'tunnel_agent_started', help: 'Agents of this process started so far (below --count while a --ramp is under way).', type: 'gauge', samples: [{ value: started }] },
         { name: 'tunnel_agent_connects_total', help: 'Successful connects (first, reconnects and token refreshes).', type: 'counter', samples: [{ value: sum((a) => a.connects) }] },
         { name: 'tunnel_agent_dial_failures_total', help: 'Failed attempts to connect or authenticate.', type: 'counter', samples: [{ value: sum((a) => a.dialFailures) }] },
         { name: 'tunnel_agent_streams_active', help: 'Streams being forwarded to the local target now.', type: 'gauge', samples: [{ value: sum((a) => a.streams.active) }] },
@@ -75,8 +83,14 @@ export async function startTunnelAgent(options: AgentFlags, logger: Logger): Pro
   });
   const lifecycle = new HttpLifecycle(server);
   const url = await lifecycle.listen(options.host, options.port);
-  for (const a of agents) a.start();
-  logger.info({ url, server: options.server, localTarget: options.localTarget, tokens: tokens.kind, count: agents.length }, 'tunnel agent started');
+  // Steps of a ramp start on timers; the first step (delay 0) starts now.
+  const timers: NodeJS.Timeout[] = [];
+  const startAgent = (a: TunnelAgent): void => { started++; a.start(); };
+  startDelays(ramp).forEach((delay, i) => {
+    if (delay === 0) startAgent(agents[i]!);
+    else timers.push(setTimeout(() => startAgent(agents[i]!), delay));
+  });
+  logger.info({ url, server: options.server, localTarget: options.localTarget, tokens: tokens.kind, count: agents.length, ramp: options.ramp > 0 ? `${options.ramp} every ${options.rampEvery} ms` : 'none' }, 'tunnel agent started');
 
   let closing: Promise<{ abandoned: number }> | undefined;
   return {
@@ -84,6 +98,7 @@ export async function startTunnelAgent(options: AgentFlags, logger: Logger): Pro
     url,
     close: (deadlineMs = options.drainTimeout) => {
       closing ??= (async () => {
+        for (const t of timers) clearTimeout(t);
         const reports = await Promise.all(agents.map((a) => a.stop(deadlineMs)));
         await lifecycle.drain(1_000);
         return { abandoned: reports.reduce((n, r) => n + r.abandoned, 0) };
