@@ -31,6 +31,24 @@ export interface ResourceSampler {
   readonly unavailable?: string;
 }
 
+/**
+ * One fault to inject into a running component (issue 11). Actions that exist today: `kill`
+ * (SIGKILL one replica and leave it down) and `restart` (stop it, stay down `downForMs`, start it
+ * again on the same address and wait until it is ready). `drain`, `delay`, `blackhole` and
+ * `sighup` are planned to slot in here as further actions with their own fields.
+ */
+export interface FaultSpec {
+  action: 'kill' | 'restart';
+  /** component name as the scenario names it */
+  component: string;
+  /** replica index, 0-based */
+  replica: number;
+  /** restart: how long the replica stays down before it is started again, ms */
+  downForMs: number;
+  /** restart: SIGTERM and let it drain (up to the provider's grace) instead of SIGKILL */
+  graceful: boolean;
+}
+
 export interface ClusterSpec { provider: string; allowRemoteTarget: boolean; log: (line: string) => void }
 
 export interface Cluster extends AsyncDisposable {
@@ -38,6 +56,13 @@ export interface Cluster extends AsyncDisposable {
   /** starts the components, waits for readiness, returns component name -> base URL */
   deploy(components: ComponentSpec[]): Promise<Endpoints>;
   sampler(): ResourceSampler;
+  /**
+   * Injects a fault. Resolves once it is in place: for `kill` once the replica has exited, for
+   * `restart` once the replica is ready again on the same address. Rejects with a CaplabError when
+   * the fault cannot be injected (no such component or replica, or it did not come back);
+   * `signal` cuts a restart short, leaving the replica down for `down()` to tidy.
+   */
+  inject(fault: FaultSpec, signal?: AbortSignal): Promise<void>;
   /** stops everything it started; safe to call more than once */
   down(): Promise<void>;
 }

@@ -5,7 +5,7 @@
  */
 import type { Endpoints } from '../../harness/drivers/driver.ts';
 import { CaplabError } from '../../harness/errors.ts';
-import type { Cluster, ClusterSpec, ComponentSpec, ResourceSampler } from '../cluster.ts';
+import type { Cluster, ClusterSpec, ComponentSpec, FaultSpec, ResourceSampler } from '../cluster.ts';
 import { componentRefs, deployOrder, refCycle, resolveAll } from '../component-refs.ts';
 import { Ready } from '../readiness.ts';
 import { LocalProcess } from './local-process.ts';
@@ -14,6 +14,12 @@ import { checkTargetUrl } from './loopback.ts';
 
 /** How long a replica may take to drain after SIGTERM before it is SIGKILLed. */
 const STOP_GRACE_MS = 5_000;
+/**
+ * A restarted replica binds its old port again. Another socket may have taken it meanwhile (an
+ * outgoing connection's ephemeral port), so a replica that exits before listening is retried.
+ */
+const RESTART_ATTEMPTS = 5;
+const RESTART_RETRY_MS = 200;
 
 export class LocalCluster implements Cluster {
   readonly provider = 'local';
@@ -24,6 +30,8 @@ export class LocalCluster implements Cluster {
   /** every process ever spawned, listening or not, so down() misses none */
   private readonly spawned = new Set<LocalProcess>();
   private readonly replicas = new Map<string, LocalProcess[]>();
+  /** each reference component's spec with references resolved, to start a replica again */
+  private readonly started = new Map<string, ComponentSpec>();
   private readonly endpoints: Record<string, string> = {};
   private readonly resourceSampler = new LocalResourceSampler(() => this.replicas);
   private downPromise: Promise<void> | undefined;
@@ -57,6 +65,7 @@ export class LocalCluster implements Cluster {
       await Promise.all(startedHere.map((p) => p.stop(STOP_GRACE_MS)));
       for (const c of components) {
         this.replicas.delete(c.name);
+        this.started.delete(c.name);
         // a failed deploy leaves nothing of itself behind, endpoints of its earlier waves included
         delete this.endpoints[c.name];
       }
@@ -69,6 +78,26 @@ export class LocalCluster implements Cluster {
     return this.resourceSampler;
   }
 
+  async inject(fault: FaultSpec, signal?: AbortSignal): Promise<void> {
+    const c = this.started.get(fault.component);
+    const procs = this.replicas.get(fault.component);
+    if (!c || !procs) {
+      throw new CaplabError('CAPLAB_ERR_USAGE', `fault ${fault.action}: no reference component named '${fault.component}' is deployed`,
+        { hint: `faults can target: ${[...this.started.keys()].join(', ') || 'nothing (no reference component is deployed)'}` });
+    }
+    const p = procs[fault.replica];
+    if (!p) throw new CaplabError('CAPLAB_ERR_USAGE', `fault ${fault.action}: ${fault.component} has ${procs.length} replica(s), so there is no replica ${fault.replica} (replicas count from 0)`);
+    if (p.exit) throw new CaplabError('CAPLAB_ERR_USAGE', `fault ${fault.action}: ${p.label} is not running (${describe(p)}), so there is nothing to ${fault.action}`);
+    if (fault.action === 'kill') return p.kill();
+
+    const port = Number(new URL(p.url!).port);
+    if (fault.graceful) await p.stop(STOP_GRACE_MS);
+    else await p.kill();
+    const cut = AbortSignal.any([this.signal, this.lifetime.signal, ...(signal ? [signal] : [])]);
+    await abortableDelay(fault.downForMs, cut);
+    procs[fault.replica] = await this.startAgain(c, fault.replica, port, cut);
+  }
+
   down(): Promise<void> {
     this.downPromise ??= (async () => {
       this.lifetime.abort(new CaplabError('CAPLAB_ERR_INTERNAL', 'the local cluster was taken down during deploy'));
@@ -79,6 +108,36 @@ export class LocalCluster implements Cluster {
 
   [Symbol.asyncDispose](): Promise<void> {
     return this.down();
+  }
+
+  /**
+   * Starts replica `index` of `c` again on `port` and waits until it is ready. The new process is
+   * registered before any await, so a down() that runs meanwhile stops it too.
+   */
+  private async startAgain(c: ComponentSpec, index: number, port: number, signal: AbortSignal): Promise<LocalProcess> {
+    for (let attempt = 1; ; attempt++) {
+      signal.throwIfAborted();
+      if (this.downPromise) throw new CaplabError('CAPLAB_ERR_INTERNAL', 'the local cluster was taken down during a restart');
+      const p = LocalProcess.spawn({
+        component: c.component!,
+        label: c.replicas === 1 ? c.name : `${c.name}#${index + 1}`,
+        flags: c.flags,
+        env: c.env,
+        log: this.spec.log,
+        port,
+      });
+      this.spawned.add(p);
+      try {
+        await this.waitReady(p, c.readiness.path, performance.now() + c.readiness.timeoutMs, signal);
+        return p;
+      } catch (err) {
+        await p.stop(STOP_GRACE_MS);
+        const exitedEarly = err instanceof CaplabError && err.code === 'CAPLAB_ERR_COMPONENT_START';
+        if (!exitedEarly || attempt >= RESTART_ATTEMPTS || signal.aborted) throw err;
+        this.spec.log(`[${p.label}] exited before listening on port ${port} again (attempt ${attempt} of ${RESTART_ATTEMPTS}); retrying`);
+        await abortableDelay(RESTART_RETRY_MS, signal);
+      }
+    }
   }
 
   /** Checks every spec before anything starts, so a bad one does not leave half a deployment. */
@@ -132,6 +191,7 @@ export class LocalCluster implements Cluster {
       procs.push(p);
     }
     this.replicas.set(c.name, procs);
+    this.started.set(c.name, c);
     const deadline = performance.now() + c.readiness.timeoutMs;
     await Promise.all(procs.map((p) => this.waitReady(p, c.readiness.path, deadline, signal)));
     // No load balancer yet: a multi-replica component is reached through its first replica, and
@@ -167,4 +227,15 @@ function describe(p: LocalProcess): string {
   const e = p.exit;
   if (!e) return 'still running';
   return e.signal !== null ? `killed by ${e.signal}` : `exit code ${e.code}`;
+}
+
+/** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */
+function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
+  signal.throwIfAborted();
+  if (ms <= 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => { clearTimeout(timer); reject(signal.reason); };
+    const timer = setTimeout(() => { signal.removeEventListener('abort', onAbort); resolve(); }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
 }

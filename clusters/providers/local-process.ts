@@ -26,6 +26,8 @@ export interface LocalProcessOptions {
   flags: Readonly<Record<string, string | number | boolean>>;
   env: Readonly<Record<string, string>>;
   log: (line: string) => void;
+  /** port to listen on; 0 (the default) lets the OS pick one. A restarted replica gets its old port back. */
+  port?: number;
 }
 
 export interface ProcessExit { code: number | null; signal: NodeJS.Signals | null }
@@ -79,7 +81,7 @@ export class LocalProcess {
       '--import', TSX_LOADER, REFERENCE_MAIN, options.component,
       ...flagArgs(options.flags),
       // last, so they win over any port or host in the scenario's flags: the provider owns addresses
-      '--port', '0', '--host', '127.0.0.1',
+      '--port', String(options.port ?? 0), '--host', '127.0.0.1',
     ];
     const child = spawn(process.execPath, args, {
       env: { ...process.env, ...options.env, [EXIT_WITH_PARENT_ENV]: '1' },
@@ -156,6 +158,13 @@ export class LocalProcess {
       }
     })();
     return this.stopping;
+  }
+
+  /** SIGKILL now (a crash, as a fault injects it); resolves once it has exited. */
+  async kill(): Promise<void> {
+    if (this.exitInfo) return;
+    signalPid(this.pid, 'SIGKILL');
+    await this.exited;
   }
 
   private describeTail(): string {

@@ -10,6 +10,7 @@ import { tcpDriverSchema } from '../drivers/tcp-schema.ts';
 import { executorSchemas } from '../executors/index.ts';
 import { thresholdsSchema } from '../thresholds/threshold-schema.ts';
 import { componentSchema } from './component-schema.ts';
+import { faultIssues, faultsSchema } from './fault-schema.ts';
 import { duration, percent } from './zod-units.ts';
 
 const NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
@@ -66,7 +67,9 @@ export const scenarioSchema = z
     generator: generatorLimitsSchema.default({ maxScheduleLagP99: 20, maxCpu: 95, maxEventLoopLagP99: 50 }).describe('when the load generator counts as the bottleneck'),
     sampleInterval: duration().default(1000).describe('how often component CPU/memory are sampled'),
     warmup: duration().default(2000).describe('run each workload\'s own schedule this long before measuring, unrecorded, so JIT compilation, the first GC and connection set-up are not measured (0 to measure from the first request)'),
+    faults: faultsSchema.default([]).describe('faults to inject during the measured run (kill, restart of a component replica), recorded with their gap and recovery'),
   })
+  .superRefine((s, ctx) => { for (const i of faultIssues(s)) ctx.addIssue({ code: 'custom', path: i.path, message: i.message }); })
   .describe('a caplab scenario: components to deploy, workloads to drive, thresholds to judge');
 
 /** A scenario as written (input) and as validated (output, units parsed, defaults filled). */

@@ -19,5 +19,7 @@ export function scalePlanTime(plan: Plan, factor: number): Plan {
     }
     return [name, out];
   }));
-  return deepFreeze({ ...structuredClone(plan), workloads } as Plan);
+  // A fault happens at a point of the schedule, and a restart's time down is part of that schedule.
+  const faults = (plan.faults ?? []).map((f) => ({ ...structuredClone(f), at: f.at * factor, downFor: f.downFor * factor }));
+  return deepFreeze({ ...structuredClone(plan), workloads, faults } as Plan);
 }
