@@ -179,6 +179,49 @@ export interface FaultRecord {
   error?: string;
 }
 
+/** Memory per unit of load: a component's RSS fitted against a metric it exports (reports/capacity/resource-per-unit.ts). */
+export interface ResourcePerUnit {
+  component: string;
+  /** the scraped metric, e.g. tunnel_agents_connected (its series is `<component>.<metric>`) */
+  metric: string;
+  /** what one unit is, e.g. agent */
+  unit: string;
+  /** workload whose scheduled window the fit covers; absent: the whole run */
+  during?: string;
+  /** seconds since the run started: samples with from < t <= to were fitted */
+  from: number;
+  to: number;
+  /** RSS bytes per unit (the slope); null when the fit is too poor to claim a number */
+  bytesPerUnit: number | null;
+  /** the least-squares line as fitted, whatever its quality; null without at least two points */
+  slope: number | null;
+  interceptBytes: number | null;
+  rSquared: number | null;
+  /** paired (metric, RSS) samples, and how many distinct metric values among them */
+  n: number;
+  distinctX: number;
+  xMin: number | null;
+  xMax: number | null;
+  /** why no figure is claimed (R² under 0.8, too few distinct values, no samples); absent when the fit is good */
+  poor?: string;
+}
+
+/** What components with `scrape:` exported during the run, and the memory per unit fitted from it. */
+export interface ScrapeReport {
+  components: Array<{
+    component: string;
+    /** scrapes attempted, and those that failed (refused, timed out, not 2xx) */
+    scrapes: number;
+    failures: number;
+    lastFailure?: string;
+    /** metrics asked for that the page never had */
+    missing: string[];
+    /** lines of the page that were not Prometheus text, summed over scrapes */
+    badLines: number;
+  }>;
+  perUnit: ResourcePerUnit[];
+}
+
 export interface RunResult {
   schemaVersion: typeof RUN_RESULT_SCHEMA_VERSION;
   scenario: string;
@@ -206,6 +249,8 @@ export interface RunResult {
   sweeps?: SweepResult[];
   /** injected faults in the order they happened (absent when the scenario had none) */
   faults?: FaultRecord[];
+  /** component metrics scraped (`scrape:`) and memory per unit fitted from them (absent when no component scrapes) */
+  scrape?: ScrapeReport;
   /** the validated plan the run executed, for reproducibility */
   plan: unknown;
 }
