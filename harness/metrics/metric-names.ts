@@ -38,6 +38,10 @@ export const M = {
   tunnelThroughput: 'tunnel_throughput',
   tcpTransferFailed: 'tcp_transfer_failed',
   reconcileLag: 'reconcile_lag',
+  // Judged once the run is over, from the scenario's `faults:` (harness/faults/fault-outcome.ts).
+  faultRecovery: 'fault_recovery',
+  faultRecovered: 'fault_recovered',
+  faultObservedRecovery: 'fault_observed_recovery',
 } as const;
 
 export type MetricName = (typeof M)[keyof typeof M];
@@ -70,6 +74,9 @@ export const METRICS: Record<MetricName, MetricDef> = {
   tunnel_throughput: { type: 'trend', unit: 'bytes/s', doc: 'bytes per second through a tunnel stream' },
   tcp_transfer_failed: { type: 'rate', unit: 'count', doc: 'fraction of tcp transfers that failed: refused, reset, idle past idleTimeout, or fewer bytes echoed than sent' },
   reconcile_lag: { type: 'trend', unit: 'ms', doc: 'time from a custom-resource change to its reconciled status' },
+  fault_recovery: { type: 'trend', unit: 'ms', doc: 'per injected fault: time from injection until the per-second error rate is back under 0.1% and stays there (faults that never recovered count in fault_recovered)' },
+  fault_recovered: { type: 'rate', unit: 'count', doc: 'fraction of injected faults the run saw recover: error rate back under 0.1% and every watched gauge back at its value before the fault' },
+  fault_observed_recovery: { type: 'trend', unit: 'ms', doc: 'per watched gauge of a fault (tag observation): time from the component being back until the gauge is back at its value before the fault' },
 };
 
 export function isKnownMetric(name: string): name is MetricName {

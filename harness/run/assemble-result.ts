@@ -2,6 +2,8 @@
 import { RUN_RESULT_SCHEMA_VERSION, type ComponentResources, type HarnessError, type MetricSummary, type RunResult, type WorkloadResult } from '../../reports/run-result.ts';
 import type { ExecutorOutcome } from '../executors/executor.ts';
 import { getExecutor } from '../executors/index.ts';
+import { concludeFaults } from '../faults/fault-outcome.ts';
+import type { FaultDraft } from '../faults/fault-scheduler.ts';
 import type { MetricsAggregate } from '../metrics/aggregate.ts';
 import type { Plan } from '../plan/plan.ts';
 import type { Workload } from '../plan/scenario-schema.ts';
@@ -29,10 +31,14 @@ export interface AssembleInput {
   resources: ComponentResources[];
   components: string[];
   workers: number;
+  /** what the fault scheduler saw, when the scenario has faults */
+  faults?: FaultDraft[] | undefined;
 }
 
 export function assembleResult(a: AssembleInput): RunResult {
   const agg = a.aggregate;
+  // first: it records the fault metrics (fault_recovery, ...) that thresholds below judge
+  const faults = a.faults && concludeFaults(a.faults, agg);
   const resolved = resolveThresholds(a.specs, {
     profile: a.plan.thresholdProfile,
     components: a.components,
@@ -91,6 +97,7 @@ export function assembleResult(a: AssembleInput): RunResult {
     resources: a.resources,
     generator,
     errors: a.errors,
+    ...(faults ? { faults } : {}),
     plan: a.plan,
   };
 }

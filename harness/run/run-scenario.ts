@@ -11,6 +11,7 @@ import { isCaplabError } from '../errors.ts';
 import { realClock, type Clock } from '../executors/clock.ts';
 import type { ExecutorOutcome } from '../executors/executor.ts';
 import { getExecutor } from '../executors/index.ts';
+import { FaultScheduler, type FaultDraft } from '../faults/fault-scheduler.ts';
 import { MetricsAggregate } from '../metrics/aggregate.ts';
 import { GeneratorMonitor } from '../metrics/generator-monitor.ts';
 import { M } from '../metrics/metric-names.ts';
@@ -53,6 +54,8 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunResu
   let thresholdAbort: string | null = null;
   let cluster: Cluster | null = null;
   let tracker: ResourceTracker | null = null;
+  let faults: FaultScheduler | null = null;
+  let faultDrafts: FaultDraft[] | undefined;
 
   const onSignal = (): void => {
     interrupted = String(opts.signal.reason ?? 'signal');
@@ -136,6 +139,7 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunResu
     opts.progress.note(`driving ${Object.keys(plan.workloads).join(', ')} for ${plannedSeconds.toFixed(0)} s`);
     runStart = clock.now();
     for (const h of handles) h.go();
+    if (plan.faults.length > 0) faults = new FaultScheduler(plan.faults, { cluster, endpoints, clock, runStart, signal: stop.signal, note: (line) => opts.progress.note(line) });
     ticking = true;
     tickLoop = (async () => {
       for (let k = 1; ticking; k++) {
@@ -170,6 +174,7 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunResu
     monitor.stop();
     opts.signal.removeEventListener('abort', onSignal);
     opts.progress.done();
+    faultDrafts = await faults?.stop();
     if (cluster) await cluster.down().catch((err: unknown) => errors.push(toHarnessError(err)));
   }
 
@@ -177,6 +182,7 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunResu
     plan, startedAt, endedAt: new Date(), aggregate, specs, runs, errors, interrupted, thresholdAbort,
     provider: cluster?.provider ?? opts.provider, resources: tracker?.result() ?? [],
     components: components.filter((c) => !c.url).map((c) => c.name),
+    faults: faultDrafts,
     workers: Object.values(plan.workloads).reduce((a, w) => a + w.workers, 0),
   });
 }
