@@ -4,6 +4,7 @@ import { caplabVersion } from '../run/environment.ts';
 import { reportCommand } from './commands/report.ts';
 import { runCommand } from './commands/run.ts';
 import { serveCommand } from './commands/serve.ts';
+import { sizeCommand } from './commands/size.ts';
 import { tunnelCommand } from './commands/tunnel.ts';
 import { validateCommand } from './commands/validate.ts';
 import { ExitCode } from './exit-codes.ts';
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   program.addCommand(validateCommand());
   program.addCommand(reportCommand());
   program.addCommand(serveCommand());
+  program.addCommand(sizeCommand());
   program.addCommand(tunnelCommand());
   for (const c of program.commands) c.exitOverride();
   return program;

@@ -10,6 +10,7 @@ import type { TierCostInput } from '../cost/tier-cost.ts';
 import type {
   CapacityOptions, CapacityReport, ComponentFit, FittedOn, KneeStep, LoadUnit, ReplicaCapacity, StepResourceStats, TierSizing, TierSpec,
 } from './capacity-report.ts';
+import { CapacityOptionError } from './capacity-option-error.ts';
 import { findKnee } from './knee.ts';
 import { linearFit, MIN_POINTS } from './linear-fit.ts';
 import { recommend } from './recommendation.ts';
@@ -21,13 +22,7 @@ import { defaultTiers, sizeTier } from './tiers.ts';
 /** Latency metrics whose p95 the throughput chart shows, most preferred first; otherwise the first ms trend. */
 const LATENCY_METRICS = ['http_req_duration', 'ws_msg_latency', 'tunnel_stream_open_duration', 'iteration_duration'];
 
-/** Thrown for options that do not match the result (unknown workload or component). */
-export class CapacityOptionError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CapacityOptionError';
-  }
-}
+export { CapacityOptionError };
 
 /** See capacityReport(). */
 export function buildCapacityReport(result: RunResult, options: CapacityOptions): CapacityReport | null {

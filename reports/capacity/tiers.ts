@@ -6,6 +6,7 @@
  * 10,000 requests/s: seed 000 gives agent counts, not rates, so the decades are our reading).
  */
 import type { ComponentFit, LoadUnit, ReplicaCapacity, ResourceRecommendation, TierSizing, TierSpec } from './capacity-report.ts';
+import { CapacityOptionError } from './capacity-option-error.ts';
 import { predict } from './linear-fit.ts';
 
 export const DEFAULT_TIERS: Record<LoadUnit, readonly TierSpec[]> = {
@@ -21,28 +22,28 @@ export function defaultTiers(unit: LoadUnit): TierSpec[] {
 /**
  * Parses `--tiers`: comma-separated names of default tiers (`small,large`) or `name=load` pairs
  * (`edge=500,core=20k`, load in the report's unit; `k`/`m` suffixes and a trailing `/s` allowed).
- * Throws an Error whose message names the bad part and the choices.
+ * Throws a CapacityOptionError whose message names the bad part and the choices.
  */
 export function parseTiers(spec: string, unit: LoadUnit): TierSpec[] {
   const defaults = defaultTiers(unit);
   const parts = spec.split(',').map((p) => p.trim()).filter((p) => p.length > 0);
-  if (parts.length === 0) throw new Error('--tiers is empty: give tier names (small,medium,large) or name=load pairs (edge=500)');
+  if (parts.length === 0) throw new CapacityOptionError('--tiers is empty: give tier names (small,medium,large) or name=load pairs (edge=500)');
   const tiers = parts.map((part) => {
     const eq = part.indexOf('=');
     if (eq === -1) {
       const t = defaults.find((d) => d.name === part);
-      if (!t) throw new Error(`unknown tier "${part}": the default tiers are ${defaults.map((d) => d.name).join(', ')}; or write name=load, e.g. ${part}=5000`);
+      if (!t) throw new CapacityOptionError(`unknown tier "${part}": the default tiers are ${defaults.map((d) => d.name).join(', ')}; or write name=load, e.g. ${part}=5000`);
       return t;
     }
     const name = part.slice(0, eq).trim();
     const load = parseLoad(part.slice(eq + 1));
-    if (!/^[A-Za-z0-9_.-]+$/.test(name)) throw new Error(`tier name "${name}" must be letters, digits, '-', '_' or '.'`);
-    if (load === null) throw new Error(`tier "${part}": the load must be a positive number, e.g. ${name}=5000 or ${name}=10k`);
+    if (!/^[A-Za-z0-9_.-]+$/.test(name)) throw new CapacityOptionError(`tier name "${name}" must be letters, digits, '-', '_' or '.'`);
+    if (load === null) throw new CapacityOptionError(`tier "${part}": the load must be a positive number, e.g. ${name}=5000 or ${name}=10k`);
     return { name, load };
   });
   const names = new Set<string>();
   for (const t of tiers) {
-    if (names.has(t.name)) throw new Error(`tier "${t.name}" is given twice in --tiers`);
+    if (names.has(t.name)) throw new CapacityOptionError(`tier "${t.name}" is given twice in --tiers`);
     names.add(t.name);
   }
   return tiers;
