@@ -7,19 +7,23 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunResult } from './run-result.ts';
-import type { RenderOptions } from './render/fail-policy.ts';
+import { renderHtmlReport, type HtmlReportOptions } from './render/html/html-report.ts';
 import { renderJUnit } from './render/junit.ts';
 import { renderJson } from './render/json.ts';
 import { renderMarkdown } from './render/markdown.ts';
 
-/** One file of the run directory and the renderer that writes it. */
-export interface RunOutput { file: string; render(result: RunResult, opts: RenderOptions): string }
+/** Options every run output is rendered with: `--fail-on`, plus what only report.html reads (capacity sizing). */
+export type RunOutputOptions = HtmlReportOptions;
+
+/** One file of the run directory and the renderer that writes it (report.html renders asynchronously: vega's SVG). */
+export interface RunOutput { file: string; render(result: RunResult, opts: RunOutputOptions): string | Promise<string> }
 
 /** Every file a run writes, in order; adding a renderer is adding a line here. */
 export const RUN_OUTPUTS: readonly RunOutput[] = [
   { file: 'result.json', render: (r) => renderJson(r) },
   { file: 'summary.md', render: renderMarkdown },
   { file: 'junit.xml', render: renderJUnit },
+  { file: 'report.html', render: renderHtmlReport },
 ];
 
 /** `<YYYYMMDD-HHMMSS>-<scenario-slug>`, the time in UTC so names sort the same on every machine. */
@@ -42,10 +46,10 @@ export function slug(name: string): string {
 }
 
 /** Writes every run output into `dir` (created if missing) and returns the written paths. */
-export async function writeRunOutputs(dir: string, result: RunResult, opts: RenderOptions, outputs: readonly RunOutput[] = RUN_OUTPUTS): Promise<string[]> {
+export async function writeRunOutputs(dir: string, result: RunResult, opts: RunOutputOptions, outputs: readonly RunOutput[] = RUN_OUTPUTS): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   // Render everything before writing anything: a renderer bug must not leave a directory with only some files.
-  const rendered = outputs.map((o) => ({ path: join(dir, o.file), content: o.render(result, opts) }));
+  const rendered = await Promise.all(outputs.map(async (o) => ({ path: join(dir, o.file), content: await o.render(result, opts) })));
   for (const { path, content } of rendered) await writeFileAtomic(path, content);
   await syncDir(dir);
   return rendered.map((r) => r.path);

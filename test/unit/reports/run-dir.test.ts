@@ -28,21 +28,22 @@ describe('run-dir', () => {
     assert.equal(slug(`a${'-'.repeat(58)}bc`), 'a-bc');
   });
 
-  it('creates the directory and writes result.json, summary.md and junit.xml', async () => {
+  it('creates the directory and writes result.json, summary.md, junit.xml and report.html', async () => {
     const dir = join(root, 'runs', runDirName(exampleRunResult('critical'), new Date(Date.UTC(2026, 2, 14))));
     const result = exampleRunResult('critical');
     const written = await writeRunOutputs(dir, result, { failOn: 'critical' });
-    assert.deepEqual(written, ['result.json', 'summary.md', 'junit.xml'].map((f) => join(dir, f)));
-    assert.deepEqual((await readdir(dir)).sort(), ['junit.xml', 'result.json', 'summary.md']);
+    assert.deepEqual(written, ['result.json', 'summary.md', 'junit.xml', 'report.html'].map((f) => join(dir, f)));
+    assert.deepEqual((await readdir(dir)).sort(), ['junit.xml', 'report.html', 'result.json', 'summary.md']);
     assert.deepEqual(await readRunResult(join(dir, 'result.json')), result);
     assert.match(await readFile(join(dir, 'summary.md'), 'utf8'), /^## ❌ echo-constant-rate: CRITICAL/);
     assert.match(await readFile(join(dir, 'junit.xml'), 'utf8'), /<testsuite name="echo-constant-rate" tests="6" failures="5" errors="0"/);
+    assert.match(await readFile(join(dir, 'report.html'), 'utf8'), /^<!doctype html>[\s\S]*<title>echo-constant-rate: CRITICAL<\/title>/);
   });
 
   it('replaces earlier outputs on a re-write and leaves no temp file behind', async () => {
     await writeRunOutputs(root, exampleRunResult('critical'), { failOn: 'critical' });
     await writeRunOutputs(root, exampleRunResult('good'), { failOn: 'critical' });
-    assert.deepEqual((await readdir(root)).sort(), ['junit.xml', 'result.json', 'summary.md']);
+    assert.deepEqual((await readdir(root)).sort(), ['junit.xml', 'report.html', 'result.json', 'summary.md']);
     assert.equal((await readRunResult(join(root, 'result.json'))).verdict, 'good');
     assert.match(await readFile(join(root, 'summary.md'), 'utf8'), /^## ✅ /);
   });
@@ -59,6 +60,12 @@ describe('run-dir', () => {
   it('renders every output before writing any, so a failing renderer writes nothing', async () => {
     const broken = [...RUN_OUTPUTS, { file: 'report.html', render: (): string => { throw new Error('renderer bug'); } }];
     await assert.rejects(writeRunOutputs(join(root, 'out'), exampleRunResult('good'), { failOn: 'critical' }, broken), /renderer bug/);
+    assert.deepEqual(await readdir(join(root, 'out')), []);
+  });
+
+  it('waits for a renderer that answers asynchronously, and writes nothing when it rejects', async () => {
+    const rejecting = [...RUN_OUTPUTS, { file: 'late.txt', render: async (): Promise<string> => { throw new Error('async renderer bug'); } }];
+    await assert.rejects(writeRunOutputs(join(root, 'out'), exampleRunResult('good'), { failOn: 'critical' }, rejecting), /async renderer bug/);
     assert.deepEqual(await readdir(join(root, 'out')), []);
   });
 
