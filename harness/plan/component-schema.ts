@@ -4,6 +4,7 @@
  * with `server: "ws://{{hostport tunnel}}/ws"`; the provider starts the named one first.
  */
 import { z } from 'zod';
+import { scrapeSchema } from './scrape-schema.ts';
 import { bytes, cpu, duration } from './zod-units.ts';
 
 export const componentSchema = z.strictObject({
@@ -20,6 +21,7 @@ export const componentSchema = z.strictObject({
     cpu: cpu().optional().describe('CPU limit in cores (500m, 2): component_cpu is judged in percent of it'),
     memory: bytes().optional().describe('memory limit (256Mi): component_memory_of_limit is judged against it'),
   }).optional().describe('resource limits; on the local provider they are not enforced, only judged against'),
+  scrape: scrapeSchema.optional().describe('Prometheus metrics to read from the component at each resource sample (gauges `<component>.<metric>`), and memory per unit fitted against them'),
 }).superRefine((c, ctx) => {
   if ((c.component === undefined) === (c.url === undefined)) {
     ctx.addIssue({ code: 'custom', message: 'a component needs exactly one of `component:` (a reference service) or `url:` (an external target)' });

@@ -11,7 +11,6 @@ import { isCaplabError } from '../errors.ts';
 import { realClock, type Clock } from '../executors/clock.ts';
 import type { ExecutorOutcome } from '../executors/executor.ts';
 import { getExecutor } from '../executors/index.ts';
-import { FaultScheduler, type FaultDraft } from '../faults/fault-scheduler.ts';
 import { MetricsAggregate } from '../metrics/aggregate.ts';
 import { GeneratorMonitor } from '../metrics/generator-monitor.ts';
 import { M } from '../metrics/metric-names.ts';
@@ -20,6 +19,7 @@ import type { Plan } from '../plan/plan.ts';
 import { LiveEvaluator } from '../thresholds/live-evaluator.ts';
 import { toThresholdSpecs } from '../thresholds/threshold-schema.ts';
 import { assembleResult, type WorkloadRun } from './assemble-result.ts';
+import { ComponentScraper, withScrapeReport } from './component-scraper.ts';
 import { componentSpecs } from './component-specs.ts';
 import { makeDatasets } from './datasets.ts';
 import type { ProgressSink } from './progress.ts';
@@ -54,8 +54,7 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunResu
   let thresholdAbort: string | null = null;
   let cluster: Cluster | null = null;
   let tracker: ResourceTracker | null = null;
-  let faults: FaultScheduler | null = null;
-  let faultDrafts: FaultDraft[] | undefined;
+  let scraper: ComponentScraper | null = null;
 
   const onSignal = (): void => {
     interrupted = String(opts.signal.reason ?? 'signal');
@@ -76,6 +75,7 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunResu
   const tick = async (t: number): Promise<void> => {
     monitor.sample();
     if (tracker && (t * 1000) % plan.sampleInterval < 1000) await tracker.sample(t);
+    if (scraper) aggregate.ingest(await scraper.scrape(t));
     aggregate.ingest(registry.drain());
     for (const h of handles) for (const snap of await h.drain()) aggregate.ingest(snap);
     aggregate.closeWindow(t);
@@ -123,6 +123,7 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunResu
     if (components.length > 0) opts.progress.note(`starting ${components.length} component(s) on ${cluster.provider}`);
     const endpoints = await cluster.deploy(components);
     tracker = new ResourceTracker(cluster.sampler(), components, registry);
+    scraper = ComponentScraper.fromPlan(plan, endpoints, (line) => opts.progress.note(line));
     // The first sample only sets the CPU baseline, so start-up work is not counted as load.
     await cluster.sampler().sample();
     if (stop.signal.aborted) throw new Error('interrupted before the load started');
@@ -139,7 +140,6 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunResu
     opts.progress.note(`driving ${Object.keys(plan.workloads).join(', ')} for ${plannedSeconds.toFixed(0)} s`);
     runStart = clock.now();
     for (const h of handles) h.go();
-    if (plan.faults.length > 0) faults = new FaultScheduler(plan.faults, { cluster, endpoints, clock, runStart, signal: stop.signal, note: (line) => opts.progress.note(line) });
     ticking = true;
     tickLoop = (async () => {
       for (let k = 1; ticking; k++) {
@@ -174,17 +174,15 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunResu
     monitor.stop();
     opts.signal.removeEventListener('abort', onSignal);
     opts.progress.done();
-    faultDrafts = await faults?.stop();
     if (cluster) await cluster.down().catch((err: unknown) => errors.push(toHarnessError(err)));
   }
 
-  return assembleResult({
+  return withScrapeReport(assembleResult({
     plan, startedAt, endedAt: new Date(), aggregate, specs, runs, errors, interrupted, thresholdAbort,
     provider: cluster?.provider ?? opts.provider, resources: tracker?.result() ?? [],
     components: components.filter((c) => !c.url).map((c) => c.name),
-    faults: faultDrafts,
     workers: Object.values(plan.workloads).reduce((a, w) => a + w.workers, 0),
-  });
+  }), scraper);
 }
 
 function toHarnessError(err: unknown): HarnessError {

@@ -11,6 +11,7 @@ import {
 import { levelLabel, sourceLabel, statLabel, verdictWords } from './labels.ts';
 import { CORRECTED_EXPLAINED, LATENCY_STATS, RAW_EXPLAINED, latencyPairKeys, latencyPairs } from './latency-pairs.ts';
 import { resourceCells } from './resource-cells.ts';
+import { perUnitConsole } from './console-per-unit.ts';
 import { textTable, type Cell } from './text-table.ts';
 
 /** Console options: colour for a TTY, and the `--fail-on` policy for the closing pass/fail line. */
@@ -27,6 +28,7 @@ export function renderConsole(result: RunResult, opts: ConsoleRenderOptions): st
     checks(result, p),
     thresholds(result, p),
     resources(result, p),
+    perUnitConsole(result, p),
     generator(result, p),
     harnessErrors(result, p),
     closing(result, opts, p),

@@ -7,6 +7,8 @@ import { runFails, type RenderOptions } from './fail-policy.ts';
 import { formatBytes, formatCount, formatMs, formatPercent, formatPerSecond, formatSeconds, formatValue } from './format.ts';
 import { levelLabel, sourceLabel, statLabel, verdictWords } from './labels.ts';
 import { resourceCells } from './resource-cells.ts';
+import { perUnitMarkdown } from './markdown-per-unit.ts';
+import { sizingMarkdown } from './markdown-sizing.ts';
 import { CORRECTED_EXPLAINED, LATENCY_STATS, RAW_EXPLAINED, latencyPairKeys, latencyPairs } from './latency-pairs.ts';
 
 const VERDICT_EMOJI: Record<Verdict, string> = { good: '✅', warning: '⚠️', critical: '❌', invalid: '🚫', aborted: '⏹' };
@@ -23,6 +25,8 @@ export function renderMarkdown(result: RunResult, opts: RenderOptions): string {
     checks(result),
     otherMetrics(result),
     resources(result),
+    perUnitMarkdown(result),
+    sizingMarkdown(result),
     generator(result),
     harnessErrors(result),
     environment(result),
