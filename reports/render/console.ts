@@ -9,6 +9,7 @@ import {
   formatBytes, formatCount, formatMs, formatPercent, formatPerSecond, formatSeconds, formatValue,
 } from './format.ts';
 import { levelLabel, sourceLabel, statLabel, verdictWords } from './labels.ts';
+import { faultsConsole } from './console-faults.ts';
 import { CORRECTED_EXPLAINED, LATENCY_STATS, RAW_EXPLAINED, latencyPairKeys, latencyPairs } from './latency-pairs.ts';
 import { resourceCells } from './resource-cells.ts';
 import { perUnitConsole } from './console-per-unit.ts';
@@ -27,6 +28,7 @@ export function renderConsole(result: RunResult, opts: ConsoleRenderOptions): st
     otherMetrics(result, p),
     checks(result, p),
     thresholds(result, p),
+    faultsConsole(result, p),
     resources(result, p),
     perUnitConsole(result, p),
     generator(result, p),

@@ -6,6 +6,7 @@ import type { Level, MetricSummary, RunResult, TrendSummary, Verdict } from '../
 import { runFails, type RenderOptions } from './fail-policy.ts';
 import { formatBytes, formatCount, formatMs, formatPercent, formatPerSecond, formatSeconds, formatValue } from './format.ts';
 import { levelLabel, sourceLabel, statLabel, verdictWords } from './labels.ts';
+import { faultsMarkdown } from './markdown-faults.ts';
 import { resourceCells } from './resource-cells.ts';
 import { perUnitMarkdown } from './markdown-per-unit.ts';
 import { sizingMarkdown } from './markdown-sizing.ts';
@@ -20,6 +21,7 @@ export function renderMarkdown(result: RunResult, opts: RenderOptions): string {
     header(result, opts),
     reasons(result),
     thresholds(result),
+    faultsMarkdown(result),
     latency(result),
     workloads(result),
     checks(result),
