@@ -73,10 +73,11 @@ export function fitRows(r: CapacityReport): Rows {
 export function tierRows(r: CapacityReport): Rows {
   const tiers: TierSizing[] = [...r.tiers, ...(r.target ? [r.target.tier] : [])];
   const priced = r.cost !== null;
+  const nodes = r.cost?.method === 'instance-bin-pack';
   const unitCol = r.unit === 'connections' ? '$/1k conn/mo' : '$/1M req';
   const header = ['tier', 'load', 'replicas', 'CPU req', 'mem req', 'CPU lim', 'mem lim', 'total CPU', 'total mem',
-    ...(priced ? ['nodes', '$/month', unitCol] : [])];
-  const align: Rows['align'] = header.map((_, i) => (i === 0 ? 'left' : i === 9 && priced ? 'left' : 'right'));
+    ...(nodes ? ['nodes'] : []), ...(priced ? ['$/month', unitCol] : [])];
+  const align: Rows['align'] = header.map((h, i) => (i === 0 || h === 'nodes' ? 'left' : 'right'));
   const rows = tiers.map((t) => {
     const c = t.cost;
     const unit = c === null ? null : r.unit === 'connections' ? c.unit.per1kConnectionsMonth : c.unit.perMillionRequests;
@@ -90,7 +91,8 @@ export function tierRows(r: CapacityReport): Rows {
       memoryQuantity(t.limits.memoryBytes),
       cpuQuantity(t.totals.cpuCores),
       memoryQuantity(t.totals.memoryBytes),
-      ...(priced ? [c?.nodes ? `${c.nodes.count} × ${c.nodes.instanceType}` : c === null ? 'does not fit' : '-', formatDollars(c?.totalMonth ?? null), formatDollars(unit)] : []),
+      ...(nodes ? [c?.nodes ? `${c.nodes.count} × ${c.nodes.instanceType}` : 'does not fit'] : []),
+      ...(priced ? [formatDollars(c?.totalMonth ?? null), formatDollars(unit)] : []),
     ];
   });
   return { header, align, rows };

@@ -1,0 +1,32 @@
+/**
+ * summary.md's "Capacity and cost" section, only for a run with a capacity sweep: the knee, the
+ * tier table in the seeds' shape and its cost under the OpenCost default rates (`caplab size`
+ * re-prices with another profile). Rows come from reports/capacity/sizing-rows.ts, as in the console.
+ */
+import { capacityReport } from '../capacity/capacity-report.ts';
+import { costRows, sizingFacts, tierRows, type Rows } from '../capacity/sizing-rows.ts';
+import { DEFAULT_PRICING, loadPricingProfile } from '../cost/pricing-profile.ts';
+import type { RunResult } from '../run-result.ts';
+import { cell } from './markdown.ts';
+
+/** The section's lines; empty when the run had no capacity sweep. */
+export function sizingMarkdown(r: RunResult): string[] {
+  if (!r.sweeps || r.sweeps.length === 0) return [];
+  const report = capacityReport(r, { pricing: loadPricingProfile(DEFAULT_PRICING) });
+  if (report === null) return [];
+  const out = ['### Capacity and cost', ''];
+  const tiers = tierRows(report);
+  if (tiers.rows.length > 0) out.push(...table(tiers), '');
+  else out.push('_No tier could be sized from this sweep (see the notes)._', '');
+  const costs = costRows(report);
+  if (costs && costs.rows.length > 0) out.push(...table(costs), '');
+  out.push(...sizingFacts(report).map((f) => `- ${cell(f)}`));
+  if (report.notes.length > 0) out.push('', ...report.notes.map((n) => `- ⚠️ ${cell(n)}`));
+  out.push('', '_Re-size with other targets, tiers or prices: `caplab size result.json --target 10000/s --pricing aws-us-east-1`._');
+  return out;
+}
+
+function table(t: Rows): string[] {
+  const line = (cells: string[]): string => `| ${cells.map(cell).join(' | ')} |`;
+  return [line(t.header), line(t.align.map((a) => (a === 'right' ? '---:' : '---'))), ...t.rows.map(line)];
+}
