@@ -26,7 +26,7 @@ const observeSchema = z.strictObject({
   metric: z.string().regex(PROMETHEUS_NAME, 'a Prometheus metric name, like `tunnel_agents_connected`').describe('a gauge on the component\'s Prometheus page; after the fault it is polled until it is back to its value before the fault'),
   component: z.string().optional().describe('component whose page to read (default: the faulted one)'),
   path: z.string().startsWith('/').default('/metrics').describe('path of the Prometheus text page'),
-  as: z.string().regex(OBSERVATION_NAME, 'a camelCase name, like `agents`').optional().describe('name in the report\'s observations (default: the metric name): <as>Before, <as>Back, <as>BackSeconds'),
+  as: z.string().regex(OBSERVATION_NAME, 'a camelCase name, like `agents`').optional().describe('name in the report\'s observations (default: the metric name): <as>Before, <as>Back, and <as>BackSeconds, counted from the component being ready again (restart) or the injection'),
 }).describe('a gauge to watch recover after the fault');
 
 export const faultSchema = z.strictObject({
