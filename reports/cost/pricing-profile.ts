@@ -90,14 +90,15 @@ export function knownPricingProfiles(dir: string = PRICING_DIR): string[] {
 export function loadPricingProfile(name: string, dir: string = PRICING_DIR): PricingProfile {
   const spot = name.endsWith('-spot');
   const base = spot ? name.slice(0, -'-spot'.length) : name;
+  const unknown = (): PricingProfileError => new PricingProfileError(`unknown pricing profile "${name}"; known profiles: ${knownPricingProfiles(dir).join(', ')}`);
+  // A name is a file name in dir, never a path.
+  if (!/^[a-z0-9-]+$/.test(base)) throw unknown();
   const file = path.join(dir, `${base}.json`);
   let f: PricingFile;
   try {
     f = readPricingFile(file);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || !/^[a-z0-9-]+$/.test(base)) {
-      throw new PricingProfileError(`unknown pricing profile "${name}"; known profiles: ${knownPricingProfiles(dir).join(', ')}`);
-    }
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw unknown();
     throw err;
   }
   if (f.name !== base) throw new PricingProfileError(`${file} declares name "${f.name}", expected "${base}" (the file name)`);
