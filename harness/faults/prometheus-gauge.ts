@@ -4,6 +4,7 @@
  */
 import { get as httpGet } from 'node:http';
 import { CaplabError } from '../errors.ts';
+import { parsePrometheusText, sumOf } from '../metrics/prometheus-text-parser.ts';
 
 /** How long one read may take: a component that is restarting answers quickly or not at all. */
 const READ_TIMEOUT_MS = 1_000;
@@ -38,14 +39,5 @@ function getText(url: string, signal: AbortSignal): Promise<string> {
 
 /** The sum of a metric's samples in Prometheus text, or null when it has none. */
 export function gaugeValue(text: string, metric: string): number | null {
-  let sum: number | null = null;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(metric)) continue;
-    const rest = line.slice(metric.length);
-    // `name 3`, `name{a="b"} 3`; not `name_total 3`
-    if (!rest.startsWith(' ') && !rest.startsWith('{')) continue;
-    const value = Number(rest.slice(rest.lastIndexOf('}') + 1).trim().split(/\s+/)[0]);
-    if (Number.isFinite(value)) sum = (sum ?? 0) + value;
-  }
-  return sum;
+  return sumOf(parsePrometheusText(text), metric) ?? null;
 }
