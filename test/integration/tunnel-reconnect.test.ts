@@ -47,4 +47,18 @@ describe('tunnel reconnect scenario on the local provider', function () {
     assert.equal(tunnel.pids.length, 2, 'the server was sampled before and after its restart');
     for (const c of r.resources) for (const pid of c.pids) assert.equal(alive(pid), false, `${c.component} pid ${pid} was stopped`);
   });
+
+  it('SIGINT while the server is down ends the restart, marks the run aborted and leaves no process behind', async () => {
+    const plan = scalePlanTime(await loadPlanOrThrow(RECONNECT), 0.4);
+    const sigint = new AbortController();
+    const progress = { ...silentProgress, note: (line: string) => { if (line.startsWith('fault at')) setTimeout(() => sigint.abort('SIGINT'), 300); } };
+    const r = await runScenario(plan, { provider: 'local', allowRemoteTarget: false, signal: sigint.signal, progress, log: () => {} });
+    assert.equal(r.verdict, 'aborted');
+    const f = r.faults![0]!;
+    assert.ok(f.injectedAt !== null);
+    assert.equal(f.componentBackAt, null, 'the server was not started again');
+    assert.match(f.error!, /cut short: the run ended while tunnel was being restarted/);
+    assert.equal(f.recoverySeconds, null);
+    for (const c of r.resources) for (const pid of c.pids) assert.equal(alive(pid), false, `${c.component} pid ${pid} was stopped`);
+  });
 });
