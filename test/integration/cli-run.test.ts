@@ -37,7 +37,7 @@ describe('the caplab command line', function () {
     assert.match(r.stderr, /hint: fix the problems listed above/);
   });
 
-  it('run writes result.json, summary.md and junit.xml, and exits 3 on a Critical verdict', () => {
+  it('run writes result.json, summary.md, junit.xml and report.html, and exits 3 on a Critical verdict', () => {
     const file = path.join(dir, 'slow.yaml');
     writeFileSync(file, `name: cli-slow
 warmup: 0s
@@ -56,7 +56,7 @@ thresholds:
     const out = path.join(dir, 'out');
     const r = caplab(['run', file, '--out', out, '--no-color'], dir);
     assert.equal(r.status, 3, r.stdout + r.stderr);
-    assert.deepEqual(readdirSync(out).sort(), ['junit.xml', 'result.json', 'summary.md']);
+    assert.deepEqual(readdirSync(out).sort(), ['junit.xml', 'report.html', 'result.json', 'summary.md']);
     const result = JSON.parse(readFileSync(path.join(out, 'result.json'), 'utf8'));
     assert.equal(result.schemaVersion, 1);
     assert.equal(result.verdict, 'critical');
@@ -65,6 +65,7 @@ thresholds:
     const again = caplab(['report', path.join(out, 'result.json'), '--out', path.join(dir, 're'), '--no-color'], dir);
     assert.equal(again.status, 3);
     assert.equal(readFileSync(path.join(dir, 're', 'summary.md'), 'utf8'), readFileSync(path.join(out, 'summary.md'), 'utf8'));
+    assert.equal(readFileSync(path.join(dir, 're', 'report.html'), 'utf8'), readFileSync(path.join(out, 'report.html'), 'utf8'));
   });
 
   it('SIGINT mid-run stops, leaves no component process and writes a partial result marked aborted', async () => {

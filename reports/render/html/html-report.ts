@@ -4,6 +4,7 @@
  * libraries replace each SVG with an interactive view of the same Vega-Lite spec.
  */
 import { capacityReport, type CapacityOptions } from '../../capacity/capacity-report.ts';
+import { DEFAULT_PRICING, loadPricingProfile } from '../../cost/pricing-profile.ts';
 import type { RunResult } from '../../run-result.ts';
 import { runFails, type RenderOptions } from '../fail-policy.ts';
 import { formatSeconds } from '../format.ts';
@@ -27,7 +28,7 @@ import { verdictReasons, verdictTable } from './verdict-table.ts';
 
 /** Options of the HTML renderer: the common ones plus how to size a capacity sweep. */
 export interface HtmlReportOptions extends RenderOptions {
-  /** passed to the capacity model when the run has a sweep (targets, tiers, pricing) */
+  /** passed to the capacity model when the run has a sweep (targets, tiers, pricing); default: priced with the OpenCost defaults, as summary.md */
   capacity?: CapacityOptions;
   /** inline the vega libraries for interactive charts (default true); false gives a static page of ~1/10 the size */
   interactive?: boolean;
@@ -80,7 +81,7 @@ ${interactive ? interactiveScripts() : ''}
 export function sizeSweep(result: RunResult, options: CapacityOptions | undefined): CapacityOutcome {
   if (!result.sweeps || result.sweeps.length === 0) return { report: null, error: null };
   try {
-    const report = capacityReport(result, options);
+    const report = capacityReport(result, options ?? { pricing: loadPricingProfile(DEFAULT_PRICING) });
     return report ? { report } : { report: null, error: null };
   } catch (err) {
     return { report: null, error: err instanceof Error ? err.message : String(err) };
