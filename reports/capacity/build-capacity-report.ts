@@ -31,6 +31,8 @@ export function buildCapacityReport(result: RunResult, options: CapacityOptions)
   const sweep = pickSweep(sweeps, options.workload);
   const unit = options.unit ?? detectUnit(result, sweep);
   const notes: string[] = [];
+  if (result.verdict === 'invalid') notes.push('the run is invalid: the load generator was a bottleneck, so the knee may be the generator\'s, not the system\'s; re-run with more workers or on a quieter machine');
+  if (result.verdict === 'aborted') notes.push('the run was aborted: the sweep may have stopped before its knee');
 
   const loads = new Map<number, number>();
   for (const s of sweep.steps) {
@@ -46,6 +48,7 @@ export function buildCapacityReport(result: RunResult, options: CapacityOptions)
   const sampled = result.resources.filter((c) => c.samples.length > 0);
   const primary = pickComponent(sampled, measured, options.component, result.resources);
   const fittedOn = chooseFitSteps(sweep, measured, loads, knee.load, knee.status, sampled, unit);
+  if (fittedOn.reason.includes('past the knee')) notes.push(`fits include steps past the knee (${fittedOn.reason.split(';')[0]}): saturation may bend them`);
   if (fittedOn.steps.length < MIN_POINTS) notes.push(`fits stand on ${fittedOn.steps.length} step(s): too few to fit a line (${MIN_POINTS} needed); sizing uses the measured steps only`);
   const fitSteps = measured.filter((s) => fittedOn.steps.includes(s.index));
   const fits = sampled.map((c) => componentFit(c, fitSteps, loads));
@@ -56,7 +59,10 @@ export function buildCapacityReport(result: RunResult, options: CapacityOptions)
   const cpuBudgetCores = primary?.limits?.cpuCores ?? options.cpuBudgetCores ?? DEFAULT_CPU_BUDGET_CORES;
   const capacity: ReplicaCapacity = fit === null
     ? noResourceCapacity(knee.load, primary, hpaTarget, cpuBudgetCores)
-    : replicaCapacity({ fit, kneeLoad: knee.load, kneeIsLowerBound: knee.status === 'above-range', hpaTarget, cpuBudgetCores, unit });
+    : replicaCapacity({
+      fit, kneeLoad: knee.load, kneeIsLowerBound: knee.status === 'above-range', hpaTarget, cpuBudgetCores, unit,
+      ...(primary?.limits?.memoryBytes !== undefined ? { memoryLimitBytes: primary.limits.memoryBytes } : {}),
+    });
   if (fit !== null) {
     for (const f of [fit.cpuCores, fit.memoryBytes]) if (f.quality === 'poor' || f.quality === 'insufficient') notes.push(`${fit.component}: ${f.note}`);
   }
@@ -192,6 +198,7 @@ function noResourceCapacity(kneeLoad: number | null, c: ComponentResources | nul
     limitedBy: per === null ? null : 'knee',
     kneePerReplica: per,
     cpuAtHpaTarget: null,
+    memoryAtLimit: null,
     hpaTarget,
     cpuBudgetCores,
     extrapolated: false,

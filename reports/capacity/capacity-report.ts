@@ -127,6 +127,8 @@ export interface ReplicaCapacity {
   kneePerReplica: number | null;
   /** load at which predicted CPU reaches hpaTarget × cpuBudgetCores; null when the CPU fit is poor or CPU never gets there */
   cpuAtHpaTarget: number | null;
+  /** load at which predicted memory reaches MEMORY_TARGET (80%, seed 003's memory target) of the run's memory limit; null without a limit or a usable memory fit */
+  memoryAtLimit: number | null;
   /** HPA target utilisation, fraction (0.7 = the seeds' 70%) */
   hpaTarget: number;
   /** CPU one replica may use: the run's CPU limit, else 1 core (one Node.js/Go process measured as is) */

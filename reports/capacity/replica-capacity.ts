@@ -8,6 +8,8 @@ import { extrapolates, loadAt } from './linear-fit.ts';
 
 export const DEFAULT_HPA_TARGET = 0.7;
 export const DEFAULT_CPU_BUDGET_CORES = 1;
+/** Fraction of a memory limit a replica may fill (seed 003's targetMemoryUtilizationPercentage: 80). */
+export const MEMORY_TARGET = 0.8;
 
 export interface CapacityInputs {
   fit: ComponentFit;
@@ -17,6 +19,8 @@ export interface CapacityInputs {
   kneeIsLowerBound: boolean;
   hpaTarget: number;
   cpuBudgetCores: number;
+  /** the run's memory limit per replica, when it set one */
+  memoryLimitBytes?: number;
   unit: LoadUnit;
 }
 
@@ -24,11 +28,19 @@ export interface CapacityInputs {
 export function replicaCapacity(i: CapacityInputs): ReplicaCapacity {
   const kneePerReplica = i.kneeLoad === null ? null : i.kneeLoad / i.fit.replicas;
   const cpuAtHpaTarget = loadAt(i.fit.cpuCores, i.hpaTarget * i.cpuBudgetCores);
-  const base = { component: i.fit.component, kneePerReplica, cpuAtHpaTarget, hpaTarget: i.hpaTarget, cpuBudgetCores: i.cpuBudgetCores };
+  const memoryAtLimit = i.memoryLimitBytes === undefined ? null : loadAt(i.fit.memoryBytes, MEMORY_TARGET * i.memoryLimitBytes);
+  const base = { component: i.fit.component, kneePerReplica, cpuAtHpaTarget, memoryAtLimit, hpaTarget: i.hpaTarget, cpuBudgetCores: i.cpuBudgetCores };
   const pct = `${Math.round(i.hpaTarget * 100)}%`;
   const cores = `${i.cpuBudgetCores} core${i.cpuBudgetCores === 1 ? '' : 's'}`;
   if (kneePerReplica === null) {
     return { ...base, load: null, limitedBy: null, extrapolated: false, note: 'no step was Good, so no load is known to be safe for one replica' };
+  }
+  if (memoryAtLimit !== null && memoryAtLimit < kneePerReplica && (cpuAtHpaTarget === null || memoryAtLimit < cpuAtHpaTarget)) {
+    const extrapolated = extrapolates(i.fit.memoryBytes, memoryAtLimit);
+    return {
+      ...base, load: memoryAtLimit, limitedBy: 'memory-limit', extrapolated,
+      note: `memory reaches ${Math.round(MEMORY_TARGET * 100)}% of the ${Math.round(i.memoryLimitBytes! / 1024 ** 2)}Mi limit at ${round(memoryAtLimit)} ${i.unit} per replica, below the knee (${round(kneePerReplica)})${extrapolated ? '; read off the fit beyond the measured range' : ''}`,
+    };
   }
   if (cpuAtHpaTarget !== null && cpuAtHpaTarget < kneePerReplica) {
     const extrapolated = extrapolates(i.fit.cpuCores, cpuAtHpaTarget);

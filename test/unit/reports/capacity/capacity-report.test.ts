@@ -45,6 +45,18 @@ describe('capacityReport', () => {
     assert.equal(r.capacity.extrapolated, false);
   });
 
+  it('capacity is bounded by memory at 80% of the run’s memory limit when memory gets there first', () => {
+    const result = makeSweepResult({
+      limits: { cpuCores: 1, memoryBytes: 256 * MIB },
+      steps: [500, 1000, 2000, 3000, 4000, 5000].map((rate) => ({ rate, level: rate <= 4000 ? 'good' : 'critical', cpuCores: 0.05 + rate * 0.0001, rssBytes: 60 * MIB + rate * 50 * 1024 })),
+    });
+    const r = capacityReport(result)!;
+    // 0.8 × 256 MiB = 204.8 MiB at (204.8 - 60) MiB / 50 KiB = 2965.5/s
+    assert.equal(r.capacity.limitedBy, 'memory-limit');
+    assert.ok(Math.abs(r.capacity.load! - 2965.5) < 60, `${r.capacity.load}`);
+    assert.match(r.capacity.note, /memory reaches 80% of the 256Mi limit/);
+  });
+
   it('sizes per replica when the sweep ran several replicas', () => {
     const r = capacityReport(cleanHttpSweep(2))!;
     assert.equal(r.fits[0]!.replicas, 2);
@@ -98,6 +110,12 @@ describe('capacityReport', () => {
     assert.equal(bar.bar, 0.02);
     assert.equal(bar.level, bar.worst! < 0.02 ? 'good' : 'critical');
     for (const t of r.tiers) assert.ok(Math.abs(t.cost!.unit.perConnectionMonth! * t.load - t.cost!.totalMonth) < 1e-9);
+  });
+
+  it('warns that the knee may be the generator’s when the run was invalid', () => {
+    const r = capacityReport({ ...cleanHttpSweep(), verdict: 'invalid' })!;
+    assert.ok(r.notes.some((n) => /the load generator was a bottleneck/.test(n)), r.notes.join('\n'));
+    assert.ok(!capacityReport(cleanHttpSweep())!.notes.some((n) => /generator/.test(n)));
   });
 
   it('picks the busiest component by default and rejects unknown names', () => {
