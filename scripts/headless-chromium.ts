@@ -65,7 +65,8 @@ export async function launchChromium(executable: string, timeoutMs = 30_000): Pr
     '--remote-debugging-port=0', `--user-data-dir=${profile}`, 'about:blank',
   ];
   const child = spawn(executable, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  const cleanup = (): void => rmSync(profile, { recursive: true, force: true });
+  // Chromium's helper processes may still be writing into the profile for a moment after the browser exits.
+  const cleanup = (): void => rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   let endpoint: string;
   try {
     endpoint = await devtoolsEndpoint(child, timeoutMs);
