@@ -27,7 +27,9 @@ export function throughputVsLatencyCharts(sweeps: readonly SweepResult[] | undef
 export function throughputVsLatencyChart(sweep: SweepResult, capacity: CapacityReport | null): ReportChart | null {
   const connections = capacity?.unit === 'connections';
   const latencyMetric = capacity?.knee.latencyMetric ?? DEFAULT_LATENCY;
-  const points = sweepPoints(sweep, latencyMetric, connections);
+  // A connection sweep's load is what the capacity model measured as held (connections_open), not the step's rate.
+  const heldByStep = connections ? new Map(capacity!.knee.steps.map((k) => [k.index, k.load])) : null;
+  const points = sweepPoints(sweep, latencyMetric, heldByStep);
   if (points.length === 0) return null;
   const xTitle = connections ? 'connections held' : 'throughput (iterations/s achieved)';
   const knee = capacity ? kneeMark(capacity, points) : null;
@@ -75,12 +77,13 @@ export function throughputVsLatencyChart(sweep: SweepResult, capacity: CapacityR
   };
 }
 
-/** The steps with a latency, x being achieved throughput (or held connections). */
-export function sweepPoints(sweep: SweepResult, latencyMetric: string, connections: boolean): SweepPoint[] {
+/** The steps with a latency, x being achieved throughput, or held connections when `heldByStep` gives them by step index. */
+export function sweepPoints(sweep: SweepResult, latencyMetric: string, heldByStep: ReadonlyMap<number, number> | null = null): SweepPoint[] {
   return sweep.steps.flatMap((s) => {
     const m = s.metrics[latencyMetric];
     if (!m || m.type !== 'trend' || m.count === 0) return [];
-    return [{ step: s.index, x: connections ? s.targetRate : s.achievedRate, offered: s.targetRate, achieved: s.achievedRate, p95: m.p95, level: levelWord(s.level) }];
+    const x = heldByStep ? heldByStep.get(s.index) ?? s.targetRate : s.achievedRate;
+    return [{ step: s.index, x, offered: s.targetRate, achieved: s.achievedRate, p95: m.p95, level: levelWord(s.level) }];
   });
 }
 

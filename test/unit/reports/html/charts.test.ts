@@ -87,11 +87,16 @@ describe('report.html charts', () => {
   });
 
   it('puts each sweep step at its achieved throughput and p95, with the step level in words', () => {
-    const points = sweepPoints(sweep.sweeps![0]!, 'http_req_duration', false);
+    const points = sweepPoints(sweep.sweeps![0]!, 'http_req_duration');
     assert.equal(points.length, 5);
     const s3 = sweep.sweeps![0]!.steps[3]!;
     assert.deepEqual(points[3], { step: 3, x: s3.achievedRate, offered: 200, achieved: s3.achievedRate, p95: (s3.metrics['http_req_duration'] as { p95: number }).p95, level: 'Warning' });
-    assert.deepEqual(sweepPoints(sweep.sweeps![0]!, 'ws_connecting', false), []);
+    assert.deepEqual(sweepPoints(sweep.sweeps![0]!, 'ws_connecting'), []);
+  });
+
+  it('puts a connection sweep\'s steps at the connections the capacity model measured as held', () => {
+    const held = new Map([[0, 990], [1, 1985], [2, 3970], [3, 7900], [4, 15800]]);
+    assert.deepEqual(sweepPoints(sweep.sweeps![0]!, 'http_req_duration', held).map((p) => p.x), [990, 1985, 3970, 7900, 15800]);
   });
 
   it('marks the knee at the knee step, and says so when no capacity model ran', () => {
