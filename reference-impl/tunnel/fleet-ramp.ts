@@ -12,12 +12,14 @@ export interface FleetRamp {
   step: number;
   /** time between steps, ms */
   everyMs: number;
+  /** wait before the first step, ms (0 = start at once) */
+  delayMs?: number;
 }
 
 /** Start delay in ms of each agent, by index (agent i is `<agent-id>-(i+1)`). */
 export function startDelays(ramp: FleetRamp): number[] {
   const step = ramp.step > 0 ? ramp.step : ramp.count;
-  return Array.from({ length: ramp.count }, (_, i) => Math.floor(i / step) * ramp.everyMs);
+  return Array.from({ length: ramp.count }, (_, i) => (ramp.delayMs ?? 0) + Math.floor(i / step) * ramp.everyMs);
 }
 
 /** Agents that must be connected for /health to answer 200: the first step (all of them without a ramp). */

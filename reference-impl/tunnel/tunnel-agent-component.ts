@@ -27,6 +27,7 @@ export const tunnelAgentFlags = {
   count: { kind: 'integer', default: '1', help: 'agents to run in this process (a fleet, for connection-count tests): ids <agent-id>-1..N, tokens minted with --token-secret' },
   ramp: { kind: 'integer', default: '0', help: 'start the fleet in steps of this many agents (0 = all at once); /health is 200 once the first step is connected, and reports started/connected as the rest join' },
   rampEvery: { kind: 'duration', default: '5s', help: 'time between --ramp steps, e.g. --count 200 --ramp 10 --ramp-every 5s reaches 200 agents after 95 s' },
+  rampDelay: { kind: 'duration', default: '0s', help: 'wait this long before the first agent starts (/health stays 503 until the first step is connected), e.g. to let the server\'s start-up memory settle before a memory-per-agent fit' },
 } as const;
 
 export const tunnelAgentComponent = defineComponent({

@@ -28,7 +28,7 @@ export async function startTunnelAgent(options: AgentFlags, logger: Logger): Pro
   if (options.count > 1 && options.tokenSecret === undefined) fail('--count above 1 needs --token-secret (each agent of the fleet mints its own token)');
   if (options.ramp < 0 || options.ramp > options.count) fail('--ramp must be 0 (all at once) up to --count');
   if (options.ramp > 0 && options.rampEvery <= 0) fail('--ramp-every must be above 0s');
-  const ramp: FleetRamp = { count: options.count, step: options.ramp, everyMs: options.rampEvery };
+  const ramp: FleetRamp = { count: options.count, step: options.ramp, everyMs: options.rampEvery, delayMs: options.rampDelay };
   try { new Backoff(options.backoffInitial, options.backoffMax); } catch { return fail('--backoff-initial must be above 0 and at most --backoff-max'); }
 
   // A fleet is N independent agents in one process: one process per agent would cost ~80 MB of
@@ -83,14 +83,14 @@ export async function startTunnelAgent(options: AgentFlags, logger: Logger): Pro
   });
   const lifecycle = new HttpLifecycle(server);
   const url = await lifecycle.listen(options.host, options.port);
-  // Steps of a ramp start on timers; the first step (delay 0) starts now.
+  // Steps of a ramp start on timers; a step due at 0 ms starts now.
   const timers: NodeJS.Timeout[] = [];
   const startAgent = (a: TunnelAgent): void => { started++; a.start(); };
   startDelays(ramp).forEach((delay, i) => {
     if (delay === 0) startAgent(agents[i]!);
     else timers.push(setTimeout(() => startAgent(agents[i]!), delay));
   });
-  logger.info({ url, server: options.server, localTarget: options.localTarget, tokens: tokens.kind, count: agents.length, ramp: options.ramp > 0 ? `${options.ramp} every ${options.rampEvery} ms` : 'none' }, 'tunnel agent started');
+  logger.info({ url, server: options.server, localTarget: options.localTarget, tokens: tokens.kind, count: agents.length, ramp: options.ramp > 0 ? `${options.ramp} every ${options.rampEvery} ms` : 'none', rampDelayMs: options.rampDelay }, 'tunnel agent started');
 
   let closing: Promise<{ abandoned: number }> | undefined;
   return {

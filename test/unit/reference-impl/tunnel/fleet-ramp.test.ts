@@ -18,6 +18,11 @@ describe('fleet ramp (tunnel-agent --count N --ramp S --ramp-every D)', () => {
     assert.equal(delays.filter((d) => d === 0).length, 10);
   });
 
+  it('delays every step by --ramp-delay, the first one included', () => {
+    assert.deepEqual(startDelays({ count: 4, step: 2, everyMs: 1_000, delayMs: 20_000 }), [20_000, 20_000, 21_000, 21_000]);
+    assert.deepEqual(startDelays({ count: 2, step: 0, everyMs: 1_000, delayMs: 500 }), [500, 500]);
+  });
+
   it('is ready once the first step is connected, never asking for more agents than the fleet has', () => {
     assert.equal(readyCount({ count: 200, step: 10, everyMs: 5_000 }), 10);
     assert.equal(readyCount({ count: 5, step: 5, everyMs: 5_000 }), 5);
