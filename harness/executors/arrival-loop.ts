@@ -76,14 +76,17 @@ class ArrivalLoop {
       let n = index;
       let due = schedule.timeOf(n);
       while (due !== Infinity && !this.stopped) {
-        const now = clock.now() - startAt;
-        if (due > now) {
+        const nowAbs = clock.now();
+        // Compared in the clock's own terms, as sleepUntil does: (startAt + due) - startAt can round
+        // below due, and a sleep that returns at once for it would spin forever on a virtual clock.
+        if (startAt + due > nowAbs) {
           await clock.sleepUntil(startAt + due, this.hard.signal);
           continue;
         }
+        const now = nowAbs - startAt;
         // One reading of the clock per burst: every arrival due by then starts now, no timer each.
         do {
-          this.start(n, startAt + due, now - due);
+          this.start(n, startAt + due, Math.max(0, now - due));
           n += count;
           due = schedule.timeOf(n);
         } while (due <= now && !this.stopped);

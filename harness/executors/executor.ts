@@ -3,6 +3,7 @@
  * file, registered in index.ts under the string a scenario writes (`executor: constant-vus`).
  */
 import type { z } from 'zod';
+import type { Level } from '../../reports/run-result.ts';
 import type { Driver } from '../drivers/driver.ts';
 import type { MetricsRecorder, Tags } from '../metrics/recorder.ts';
 import type { Clock } from './clock.ts';
@@ -19,6 +20,26 @@ export interface ExecutorContext {
   onVUs?: (vus: number) => void;
   /** closed model: ms a VU pauses after an iteration before its next (the scenario's thinkTime); not part of iteration_duration */
   thinkTime?: (vu: number, iteration: number) => number;
+  /** capacity-sweep only: where steps are reported and judged; absent in warm-up, where every step counts as Good */
+  sweep?: SweepSink;
+}
+
+/** One step of a capacity sweep, announced when it starts. */
+export interface SweepStepPlan {
+  index: number;
+  /** offered iterations per second */
+  targetRate: number;
+  /** measured window, ms since the executor started (whole seconds, so it maps onto the 1 s windows) */
+  fromMs: number;
+  toMs: number;
+}
+
+/** How a capacity-sweep executor learns what its steps did: the run judges each step's window. */
+export interface SweepSink {
+  /** a step has started; resolves with the worst threshold level over its measured window once the run has closed that window */
+  step(step: SweepStepPlan): Promise<Level>;
+  /** the sweep is over; `stopReason` says why in one sentence */
+  ended(summary: { mode: 'steps' | 'auto'; stopReason: string }): void;
 }
 
 export interface ExecutorOutcome {
@@ -28,6 +49,8 @@ export interface ExecutorOutcome {
   dropped: number;
   /** iterations cut off by the hard stop */
   interrupted: number;
+  /** ms during which iterations were being started, when it differs from the planned duration (a sweep that ended early) */
+  activeMs?: number;
 }
 
 export interface ExecutorModule<C> {

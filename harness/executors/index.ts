@@ -4,6 +4,7 @@
  */
 import { CaplabError } from '../errors.ts';
 import { bulkTransfer, type BulkTransferConfig } from './bulk-transfer.ts';
+import { capacitySweep, type CapacitySweepConfig } from './capacity-sweep.ts';
 import { constantArrivalRate, type ConstantArrivalRateConfig } from './constant-arrival-rate.ts';
 import { constantVus, type ConstantVusConfig } from './constant-vus.ts';
 import type { ExecutorModule } from './executor.ts';
@@ -12,7 +13,7 @@ import { rampingArrivalRate, type RampingArrivalRateConfig } from './ramping-arr
 import { rampingVus, type RampingVusConfig } from './ramping-vus.ts';
 
 /** Any executor's config, as the plan holds it. */
-export type ExecutorConfig = ConstantArrivalRateConfig | RampingArrivalRateConfig | ConstantVusConfig | RampingVusConfig | HoldConnectionsConfig | BulkTransferConfig;
+export type ExecutorConfig = ConstantArrivalRateConfig | RampingArrivalRateConfig | ConstantVusConfig | RampingVusConfig | HoldConnectionsConfig | BulkTransferConfig | CapacitySweepConfig;
 
 // Keys are taken from each module's own `type`, so a key and its module cannot disagree.
 export const executors = {
@@ -22,12 +23,13 @@ export const executors = {
   [rampingVus.type]: rampingVus,
   [holdConnections.type]: holdConnections,
   [bulkTransfer.type]: bulkTransfer,
+  [capacitySweep.type]: capacitySweep,
 } as const satisfies Record<string, ExecutorModule<ExecutorConfig>>;
 
 export type ExecutorType = keyof typeof executors;
 
 /** Every executor's config schema, for the plan's `z.discriminatedUnion('executor', ...)`. */
-export const executorSchemas = [constantArrivalRate.schema, rampingArrivalRate.schema, constantVus.schema, rampingVus.schema, holdConnections.schema, bulkTransfer.schema] as const;
+export const executorSchemas = [constantArrivalRate.schema, rampingArrivalRate.schema, constantVus.schema, rampingVus.schema, holdConnections.schema, bulkTransfer.schema, capacitySweep.schema] as const;
 
 /** The executor registered under `type`; throws a scenario error naming the known ones otherwise. */
 export function getExecutor(type: string): ExecutorModule<ExecutorConfig> {

@@ -49,8 +49,71 @@ function matches(tags: Tags, filter: Tags): boolean {
 /** One closed window (normally one second): every series' delta, merged across sources. */
 type Window = Map<string, Acc>;
 
-export class MetricsAggregate {
+/** Anything a threshold can be judged against: the whole run, its last windows, or one span of it. */
+export interface MetricViews {
+  view(metric: string, filter?: Tags, windowSeconds?: number): MetricView | null;
+}
+
+/** The windows of one stretch of the run (a capacity-sweep step), merged as they close. */
+export interface SpanViews extends MetricViews {
+  readonly from: number;
+  readonly to: number;
+  /** whether the window ending at `to` has been closed */
+  readonly complete: boolean;
+  metricNames(): string[];
+  summary(metric: string, filter?: Tags): MetricSummary | null;
+}
+
+class Span implements SpanViews {
+  readonly totals: Window = new Map();
+  complete = false;
+  /** @param runTotals the whole run's series, so a counter that stayed at 0 in the span reads 0, not no-data */
+  constructor(readonly from: number, readonly to: number, private readonly runTotals: ReadonlyMap<string, Acc>) {}
+
+  add(window: Window): void {
+    for (const [key, acc] of window) {
+      let total = this.totals.get(key);
+      if (!total) this.totals.set(key, (total = emptyAcc(acc)));
+      addDelta(total, acc, acc.hist);
+    }
+  }
+
+  // A sweep step judges its whole measured window, so a threshold's own `over` window is ignored here.
+  view(metric: string, filter: Tags = {}): MetricView | null {
+    const seconds = Math.max(this.to - this.from, 1e-9);
+    const v = mergeView(this.totals.values(), metric, filter, seconds);
+    if (v) return v;
+    // `dropped_iterations` is recorded as 0 once at the start; a span after that saw no delta, which is a count of 0.
+    for (const acc of this.runTotals.values()) {
+      if (acc.name === metric && acc.type === 'counter' && matches(acc.tags, filter)) return mergeView([emptyAcc(acc)], metric, filter, seconds);
+    }
+    return null;
+  }
+
+  metricNames(): string[] {
+    return [...new Set([...this.totals.values()].map((a) => a.name))].sort();
+  }
+
+  summary(metric: string, filter: Tags = {}): MetricSummary | null {
+    const v = this.view(metric, filter);
+    return v ? summaryOf(v) : null;
+  }
+}
+
+function mergeView(sources: Iterable<Acc>, metric: string, filter: Tags, seconds: number): MetricView | null {
+  let out: Acc | null = null;
+  for (const acc of sources) {
+    if (acc.name !== metric || !matches(acc.tags, filter)) continue;
+    if (!out) out = emptyAcc({ ...acc, tags: filter });
+    addDelta(out, acc, acc.hist);
+  }
+  if (!out) return null;
+  return { type: out.type, unit: out.unit, histogram: out.hist, hdrScale: scaleFor(out.unit), count: out.count, passes: out.passes, value: out.value, min: out.min, max: out.max, seconds };
+}
+
+export class MetricsAggregate implements MetricViews {
   private readonly totals = new Map<string, Acc>();
+  private readonly spans: Span[] = [];
   private pending: Window = new Map();
   private readonly ring: { t: number; window: Window }[] = [];
   private readonly seriesPoints = new Map<string, SeriesPoint[]>();
@@ -90,6 +153,11 @@ export class MetricsAggregate {
       if (!pts) this.seriesPoints.set(name, (pts = []));
       pts.push(pointOf(t, acc));
     }
+    // Windows end on whole seconds in a run, but a test may close at fractions: compare with slack.
+    for (const span of this.spans) {
+      if (t > span.from + 1e-6 && t <= span.to + 1e-6) span.add(this.pending);
+      if (t >= span.to - 1e-6) span.complete = true;
+    }
     this.ring.push({ t, window: this.pending });
     if (this.ring.length > this.keepWindows) this.ring.shift();
     this.pending = new Map();
@@ -114,14 +182,17 @@ export class MetricsAggregate {
       sources = recent.flatMap((r) => [...r.window.values()]);
       seconds = Math.min(windowSeconds, this.lastT) || 1e-9;
     }
-    let out: Acc | null = null;
-    for (const acc of sources) {
-      if (acc.name !== metric || !matches(acc.tags, filter)) continue;
-      if (!out) out = emptyAcc({ ...acc, tags: filter });
-      addDelta(out, acc, acc.hist);
-    }
-    if (!out) return null;
-    return { type: out.type, unit: out.unit, histogram: out.hist, hdrScale: scaleFor(out.unit), count: out.count, passes: out.passes, value: out.value, min: out.min, max: out.max, seconds };
+    return mergeView(sources, metric, filter, seconds);
+  }
+
+  /**
+   * Starts merging the windows that close in (from, to] seconds into a span, and returns its views.
+   * Track it before `from` has passed: windows closed earlier are not kept for it.
+   */
+  trackSpan(from: number, to: number): SpanViews {
+    const span = new Span(from, to, this.totals);
+    this.spans.push(span);
+    return span;
   }
 
   /** Names of every metric recorded so far. */

@@ -43,6 +43,9 @@ export const workloadSchema = z
     if (drivers.length !== 1) {
       ctx.addIssue({ code: 'custom', message: `a workload needs exactly one driver block (${DRIVER_KEYS.join(', ')}); it has ${drivers.length === 0 ? 'none' : drivers.join(' and ')}` });
     }
+    if (w.executor === 'capacity-sweep' && w.workers > 0) {
+      ctx.addIssue({ code: 'custom', path: ['workers'], message: 'a capacity-sweep runs in the main thread (it picks each step from the run\'s verdicts); remove `workers`' });
+    }
   })
   .describe('one workload: an executor (when iterations start) and a driver block (what an iteration does)');
 

@@ -1,11 +1,12 @@
 /**
  * `--time-scale F`: the same load shape in F times the time, so a 300 s soak runs as a 30 s CI
- * check (F = 0.1). Scaled: workload `duration`, `stages[].duration`, `holdFor`, `startTime`.
+ * check (F = 0.1). Scaled: workload `duration`, `stages[].duration`, `holdFor`, `startTime`, a sweep's
+ * `stepDuration` and `settle` (rounded to whole seconds when run).
  * Not scaled: rates, VU counts, think time, timeouts, graceful stops, warm-up and threshold windows.
  */
 import { deepFreeze, type Plan } from './plan.ts';
 
-const SCALED = ['duration', 'holdFor', 'startTime'] as const;
+const SCALED = ['duration', 'holdFor', 'startTime', 'stepDuration', 'settle'] as const;
 
 /** A new frozen plan with every workload's schedule scaled by `factor` (> 0). */
 export function scalePlanTime(plan: Plan, factor: number): Plan {

@@ -1,5 +1,5 @@
 /** Builds the RunResult from what the run gathered: the one place its fields are filled. */
-import { RUN_RESULT_SCHEMA_VERSION, type ComponentResources, type HarnessError, type MetricSummary, type RunResult, type WorkloadResult } from '../../reports/run-result.ts';
+import { RUN_RESULT_SCHEMA_VERSION, type ComponentResources, type HarnessError, type MetricSummary, type RunResult, type SweepResult, type WorkloadResult } from '../../reports/run-result.ts';
 import type { ExecutorOutcome } from '../executors/executor.ts';
 import { getExecutor } from '../executors/index.ts';
 import { concludeFaults } from '../faults/fault-outcome.ts';
@@ -13,6 +13,7 @@ import type { ThresholdSpec } from '../thresholds/threshold-schema.ts';
 import { environment } from './environment.ts';
 import { generatorHealth } from './generator-health.ts';
 import { scheduledMs } from './scheduled-duration.ts';
+import { judgeSweeps } from './sweep-verdict.ts';
 import { decideVerdict } from './verdict.ts';
 
 export interface WorkloadRun { name: string; workload: Workload; outcome: ExecutorOutcome; seconds: number }
@@ -33,6 +34,8 @@ export interface AssembleInput {
   workers: number;
   /** what the fault scheduler saw, when the scenario has faults */
   faults?: FaultDraft[] | undefined;
+  /** capacity-sweep workloads' judged steps */
+  sweeps?: SweepResult[];
 }
 
 export function assembleResult(a: AssembleInput): RunResult {
@@ -44,7 +47,10 @@ export function assembleResult(a: AssembleInput): RunResult {
     components: a.components,
     hasData: (metric, filter) => hasData(agg.view(metric, filter)),
   });
-  const thresholds = resolved.map((s) => evaluate(s, agg));
+  const sweeps = a.sweeps ?? [];
+  // A sweep goes past its knee on purpose: it is judged at the knee step, not over the whole run.
+  const atKnee = judgeSweeps(sweeps);
+  const thresholds = atKnee ? atKnee.thresholds : resolved.map((s) => evaluate(s, agg));
 
   const metrics: Record<string, MetricSummary> = {};
   for (const name of agg.metricNames()) metrics[name] = agg.summary(name)!;
@@ -77,6 +83,7 @@ export function assembleResult(a: AssembleInput): RunResult {
 
   const generator = generatorHealth(agg, a.plan.generator, a.workers);
   const { verdict, reasons } = decideVerdict({ thresholds, generator, interrupted: a.interrupted, thresholdAbort: a.thresholdAbort, errors: a.errors });
+  if (atKnee) reasons.unshift(atKnee.reason);
 
   return {
     schemaVersion: RUN_RESULT_SCHEMA_VERSION,
@@ -97,6 +104,7 @@ export function assembleResult(a: AssembleInput): RunResult {
     resources: a.resources,
     generator,
     errors: a.errors,
+    ...(sweeps.length > 0 ? { sweeps } : {}),
     ...(faults ? { faults } : {}),
     plan: a.plan,
   };

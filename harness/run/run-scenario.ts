@@ -11,6 +11,7 @@ import { isCaplabError } from '../errors.ts';
 import { realClock, type Clock } from '../executors/clock.ts';
 import type { ExecutorOutcome } from '../executors/executor.ts';
 import { getExecutor } from '../executors/index.ts';
+import { FaultScheduler, type FaultDraft } from '../faults/fault-scheduler.ts';
 import { MetricsAggregate } from '../metrics/aggregate.ts';
 import { GeneratorMonitor } from '../metrics/generator-monitor.ts';
 import { M } from '../metrics/metric-names.ts';
@@ -25,6 +26,7 @@ import { makeDatasets } from './datasets.ts';
 import type { ProgressSink } from './progress.ts';
 import { ResourceTracker } from './resource-tracker.ts';
 import { scheduledMs } from './scheduled-duration.ts';
+import { SweepRecorder } from './sweep-recorder.ts';
 import { startWorkload, type WorkloadHandle } from './workload-runner.ts';
 
 export interface RunOptions {
@@ -55,6 +57,8 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunResu
   let cluster: Cluster | null = null;
   let tracker: ResourceTracker | null = null;
   let scraper: ComponentScraper | null = null;
+  let faults: FaultScheduler | null = null;
+  let faultDrafts: FaultDraft[] | undefined;
 
   const onSignal = (): void => {
     interrupted = String(opts.signal.reason ?? 'signal');
@@ -68,6 +72,11 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunResu
   let tickLoop: Promise<void> = Promise.resolve();
   let handles: WorkloadHandle[] = [];
   const monitor = new GeneratorMonitor(registry, { thread: 'main' });
+  const sweeps = new Map(Object.entries(plan.workloads).filter(([, w]) => w.executor === 'capacity-sweep').map(([name, w]) => [name, new SweepRecorder({
+    workload: name, startTimeMs: w.startTime, aggregate, specs, profile: plan.thresholdProfile,
+    components: components.filter((c) => !c.url).map((c) => c.name),
+    onStep: (st) => opts.progress.note(`${name} step ${st.index + 1}: ${st.targetRate.toFixed(0)}/s offered, ${st.achievedRate.toFixed(0)}/s achieved: ${st.level.toUpperCase()}`),
+  })]));
 
   const plannedSeconds = Math.max(...Object.values(plan.workloads).map((w) => (w.startTime + scheduledMs(w)) / 1000));
 
@@ -79,6 +88,7 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunResu
     aggregate.ingest(registry.drain());
     for (const h of handles) for (const snap of await h.drain()) aggregate.ingest(snap);
     aggregate.closeWindow(t);
+    for (const r of sweeps.values()) r.afterWindow();
     const verdicts = live.tick(aggregate, t);
     if (verdicts.abort && !thresholdAbort && !stop.signal.aborted) {
       thresholdAbort = verdicts.abort.reason;
@@ -131,7 +141,7 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunResu
     if (datasetNames.length > 0) opts.progress.note(`making dataset${datasetNames.length > 1 ? 's' : ''} ${datasetNames.join(', ')} (setup requests, not measured)`);
     const datasets = await makeDatasets(plan, endpoints, stop.signal);
     handles = Object.entries(plan.workloads).map(([name, workload]) =>
-      startWorkload({ name, workload, endpoints, baseDir: plan.baseDir, clock, signal: stop.signal, recorder: registry, warmupMs: plan.warmup, datasets, seed: plan.seed }));
+      startWorkload({ name, workload, endpoints, baseDir: plan.baseDir, clock, signal: stop.signal, recorder: registry, warmupMs: plan.warmup, datasets, seed: plan.seed, ...(sweeps.has(name) ? { sweep: sweeps.get(name)!.sink } : {}) }));
     if (plan.warmup > 0) opts.progress.note(`warming up for ${plan.warmup / 1000} s (not measured)`);
     await Promise.all(handles.map((h) => h.ready));
     // Anything recorded so far (generator samples during warm-up) is not part of the run.
@@ -140,6 +150,7 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunResu
     opts.progress.note(`driving ${Object.keys(plan.workloads).join(', ')} for ${plannedSeconds.toFixed(0)} s`);
     runStart = clock.now();
     for (const h of handles) h.go();
+    if (plan.faults.length > 0) faults = new FaultScheduler(plan.faults, { cluster, endpoints, clock, runStart, signal: stop.signal, note: (line) => opts.progress.note(line) });
     ticking = true;
     tickLoop = (async () => {
       for (let k = 1; ticking; k++) {
@@ -158,7 +169,8 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunResu
       // Achieved rate is over the time iterations were being started: the schedule, or less when
       // the run stopped early; waiting for the last responses is not part of it.
       const ran = endedAt - runStart - w.startTime;
-      const seconds = (stop.signal.aborted ? Math.min(ran, scheduledMs(w)) : scheduledMs(w)) / 1000;
+      const planned = outcome.activeMs ?? scheduledMs(w);
+      const seconds = (stop.signal.aborted ? Math.min(ran, planned) : planned) / 1000;
       runs.push({ name, workload: w, outcome, seconds: Math.max(0.001, seconds) });
     });
   } catch (err) {
@@ -171,9 +183,11 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunResu
     aggregate.ingest(registry.drain());
     for (const h of handles) for (const snap of await h.drain().catch(() => [])) aggregate.ingest(snap);
     if (t > aggregate.elapsedSeconds) aggregate.closeWindow(t);
+    for (const r of sweeps.values()) { r.afterWindow(); r.finish(); }
     monitor.stop();
     opts.signal.removeEventListener('abort', onSignal);
     opts.progress.done();
+    faultDrafts = await faults?.stop();
     if (cluster) await cluster.down().catch((err: unknown) => errors.push(toHarnessError(err)));
   }
 
@@ -181,7 +195,9 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunResu
     plan, startedAt, endedAt: new Date(), aggregate, specs, runs, errors, interrupted, thresholdAbort,
     provider: cluster?.provider ?? opts.provider, resources: tracker?.result() ?? [],
     components: components.filter((c) => !c.url).map((c) => c.name),
+    faults: faultDrafts,
     workers: Object.values(plan.workloads).reduce((a, w) => a + w.workers, 0),
+    sweeps: [...sweeps.values()].map((r) => r.result()),
   }), scraper);
 }
 

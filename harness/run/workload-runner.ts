@@ -11,7 +11,7 @@ import { Worker } from 'node:worker_threads';
 import type { Datasets } from '../drivers/dataset.ts';
 import { CaplabError } from '../errors.ts';
 import type { Clock } from '../executors/clock.ts';
-import type { ExecutorOutcome } from '../executors/executor.ts';
+import type { ExecutorOutcome, SweepSink } from '../executors/executor.ts';
 import type { MetricsRecorder } from '../metrics/recorder.ts';
 import type { Snapshot } from '../metrics/registry.ts';
 import type { Workload } from '../plan/scenario-schema.ts';
@@ -45,6 +45,8 @@ export interface WorkloadStart {
   datasets?: Datasets;
   /** the scenario's seed (default 1, the scenario default) */
   seed?: number;
+  /** capacity-sweep: where its steps are judged (main thread only) */
+  sweep?: SweepSink;
 }
 
 export function startWorkload(s: WorkloadStart): WorkloadHandle {
@@ -61,7 +63,7 @@ function startInMainThread(s: WorkloadStart, tags: Record<string, string>): Work
   const done = (async () => {
     await ready;
     await started;
-    return runWorkloadShard(shard, s.clock, s.recorder, s.signal, (n) => { vus = n; });
+    return runWorkloadShard(shard, s.clock, s.recorder, s.signal, (n) => { vus = n; }, s.sweep);
   })();
   return { name: s.name, ready, go, drain: async () => [], vus: () => vus, done };
 }

@@ -4,7 +4,7 @@
 import { reviveDatasets } from '../drivers/dataset.ts';
 import { deriveSeed } from '../drivers/seeded-random.ts';
 import type { Clock } from '../executors/clock.ts';
-import type { ExecutorOutcome } from '../executors/executor.ts';
+import type { ExecutorOutcome, SweepSink } from '../executors/executor.ts';
 import { getExecutor } from '../executors/index.ts';
 import type { MetricsRecorder } from '../metrics/recorder.ts';
 import { MetricsRegistry } from '../metrics/registry.ts';
@@ -15,7 +15,7 @@ import type { WorkerInit } from './workload-messages.ts';
 export type Shard = Omit<WorkerInit, 'warmupMs'>;
 
 /** Runs this shard's measured load and returns the executor's outcome. */
-export async function runWorkloadShard(s: Shard, clock: Clock, recorder: MetricsRecorder, signal: AbortSignal, onVUs: (n: number) => void): Promise<ExecutorOutcome> {
+export async function runWorkloadShard(s: Shard, clock: Clock, recorder: MetricsRecorder, signal: AbortSignal, onVUs: (n: number) => void, sweep?: SweepSink): Promise<ExecutorOutcome> {
   const executor = getExecutor(s.workload.executor);
   const config = executor.shard(s.workload as never, s.shardIndex, s.shardCount);
   await clock.sleepUntil(clock.now() + s.workload.startTime, signal);
@@ -28,7 +28,7 @@ export async function runWorkloadShard(s: Shard, clock: Clock, recorder: Metrics
   });
   const thinkTime = thinkTimeOf(s.workload.thinkTime, seed);
   try {
-    return await executor.run(config as never, { clock, driver, recorder, signal, tags: s.tags, onVUs, ...(thinkTime ? { thinkTime } : {}) });
+    return await executor.run(config as never, { clock, driver, recorder, signal, tags: s.tags, onVUs, ...(thinkTime ? { thinkTime } : {}), ...(sweep ? { sweep } : {}) });
   } finally {
     await driver.close();
   }

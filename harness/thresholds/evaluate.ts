@@ -5,7 +5,7 @@
  */
 import type { Level, ThresholdResult } from '../../reports/run-result.ts';
 import { CaplabError } from '../errors.ts';
-import type { MetricsAggregate, MetricView } from '../metrics/aggregate.ts';
+import type { MetricViews, MetricView } from '../metrics/aggregate.ts';
 import type { Condition, Statistic } from './parser.ts';
 import type { ThresholdSpec } from './threshold-spec.ts';
 
@@ -77,8 +77,8 @@ export function levelOf(spec: ThresholdSpec, value: number | null): Level {
   return 'critical';
 }
 
-/** Judges one spec against the aggregate (over its window when it has one), in the RunResult shape. */
-export function evaluate(spec: ThresholdSpec, aggregate: MetricsAggregate): ThresholdResult {
+/** Judges one spec against the aggregate (over its window when it has one) or a span of it, in the RunResult shape. */
+export function evaluate(spec: ThresholdSpec, aggregate: MetricViews): ThresholdResult {
   const value = statOf(aggregate.view(spec.metric, spec.filter, spec.windowSeconds), spec.stat);
   const result: ThresholdResult = {
     key: spec.key,

@@ -10,6 +10,7 @@ export const echoFlags = {
   delay: { kind: 'duration', default: '0ms', help: 'time before each echo response, e.g. 200ms' },
   stallAt: { kind: 'duration', help: 'open a stall window this long after process start, e.g. 5s' },
   stallFor: { kind: 'duration', default: '1s', help: 'length of the --stall-at window' },
+  cpuWork: { kind: 'integer', default: '0', help: 'rounds of SHA-256 each echo computes before answering (a CPU-bound handler for capacity sweeps, ~1 µs a round); 0 = none' },
 } as const;
 
 export const echoComponent = defineComponent({

@@ -1,7 +1,8 @@
 /**
  * The echo server. Every route other than /health, /metrics and /admin/stall answers with
  * --response-size bytes and --status after --delay, held further by any open stall window. The
- * request path does no logging and no allocation beyond Node's own: it is what load is measured on.
+ * request path does no logging and no allocation beyond Node's own (and --cpu-work's digests): it is
+ * what load is measured on.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { ComponentOptions, RunningComponent } from '../common/component.ts';
@@ -9,6 +10,7 @@ import { HttpLifecycle } from '../common/http-lifecycle.ts';
 import type { Logger } from '../common/logger.ts';
 import { PROMETHEUS_CONTENT_TYPE, renderPrometheusText } from '../common/prometheus-text.ts';
 import { parseDuration } from '../common/units.ts';
+import { burnCpu } from './cpu-work.ts';
 import { UsageError } from '../common/usage-error.ts';
 import type { echoFlags } from './echo-component.ts';
 import { StallSchedule } from './stall-schedule.ts';
@@ -27,6 +29,9 @@ export async function startEchoServer(options: ComponentOptions<typeof echoFlags
 
   const status = options.status;
   const delayMs = options.delay;
+  if (options.cpuWork < 0) throw new UsageError('bad-flag', `component echo: flag --cpu-work expects 0 or more rounds, got ${options.cpuWork}`);
+  const cpuWork = options.cpuWork;
+  let lastDigest: Buffer = Buffer.alloc(32);
   const bodyAllowed = status !== 204 && status !== 304;
   const body = Buffer.alloc(bodyAllowed ? options.responseSize : 0, 'x');
   const headers = { 'content-type': 'application/octet-stream', 'content-length': String(body.length) };
@@ -55,6 +60,7 @@ export async function startEchoServer(options: ComponentOptions<typeof echoFlags
 
   const echo = (req: IncomingMessage, res: ServerResponse) => {
     requestsTotal++;
+    if (cpuWork > 0) lastDigest = burnCpu(cpuWork, lastDigest);
     inFlight++;
     res.once('close', () => { inFlight--; });
     req.on('data', (chunk: Buffer) => { requestBodyBytes += chunk.length; });

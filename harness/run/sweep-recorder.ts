@@ -1,0 +1,102 @@
+/**
+ * The run's side of a capacity sweep: when a step starts it tracks the step's measured window in
+ * the aggregate; when the run has closed that window it judges every threshold over it alone and
+ * tells the executor the level, which picks the next load. The judged steps become the
+ * RunResult's `sweeps` entry for the workload.
+ */
+import type { Level, MetricSummary, SweepResult, SweepStep } from '../../reports/run-result.ts';
+import type { SweepSink, SweepStepPlan } from '../executors/executor.ts';
+import type { MetricsAggregate, SpanViews } from '../metrics/aggregate.ts';
+import { M } from '../metrics/metric-names.ts';
+import { resolveThresholds, type ResolveOptions } from '../thresholds/default-profile.ts';
+import { evaluate, hasData, overallLevel } from '../thresholds/evaluate.ts';
+import type { ThresholdSpec } from '../thresholds/threshold-spec.ts';
+
+interface Pending { plan: SweepStepPlan; span: SpanViews; resolve: (level: Level) => void }
+
+export interface SweepRecorderOptions {
+  workload: string;
+  /** the workload's startTime: executor time 0 is this many ms into the run */
+  startTimeMs: number;
+  aggregate: MetricsAggregate;
+  specs: readonly ThresholdSpec[];
+  profile: ResolveOptions['profile'];
+  components: readonly string[];
+  /** told once per judged step, for progress */
+  onStep?: (step: SweepStep) => void;
+}
+
+export class SweepRecorder {
+  private readonly pending: Pending[] = [];
+  private readonly steps: SweepStep[] = [];
+  private mode: SweepResult['mode'] = 'steps';
+  private stopReason = 'the run ended before the sweep did';
+
+  constructor(private readonly o: SweepRecorderOptions) {}
+
+  /** What the executor reports into. */
+  readonly sink: SweepSink = {
+    step: (plan) => new Promise<Level>((resolve) => {
+      const from = (this.o.startTimeMs + plan.fromMs) / 1000;
+      const to = (this.o.startTimeMs + plan.toMs) / 1000;
+      this.pending.push({ plan, span: this.o.aggregate.trackSpan(from, to), resolve });
+    }),
+    ended: (summary) => {
+      this.mode = summary.mode;
+      this.stopReason = summary.stopReason;
+    },
+  };
+
+  /** Judges every step whose window the run has closed; call after each aggregate.closeWindow. */
+  afterWindow(): void {
+    for (let i = 0; i < this.pending.length;) {
+      const p = this.pending[i]!;
+      if (!p.span.complete) { i++; continue; }
+      this.pending.splice(i, 1);
+      const step = this.judge(p);
+      this.steps.push(step);
+      this.o.onStep?.(step);
+      p.resolve(step.level);
+    }
+  }
+
+  /** Ends steps still waiting (the run stopped): they are not judged and not kept. */
+  finish(): void {
+    for (const p of this.pending.splice(0)) p.resolve('no-data');
+  }
+
+  result(): SweepResult {
+    return { workload: this.o.workload, mode: this.mode, stopReason: this.stopReason, steps: [...this.steps].sort((a, b) => a.index - b.index) };
+  }
+
+  private judge(p: Pending): SweepStep {
+    const { span } = p;
+    const specs = resolveThresholds(this.o.specs, {
+      profile: this.o.profile,
+      components: this.o.components,
+      hasData: (metric, filter) => hasData(span.view(metric, filter)),
+    });
+    const thresholds = specs.map((s) => evaluate(s, span));
+    const seconds = span.to - span.from;
+    const mine = { workload: this.o.workload };
+    const iterations = span.view(M.iterations, mine)?.count ?? 0;
+    const metrics: Record<string, MetricSummary> = {};
+    for (const name of span.metricNames()) metrics[name] = span.summary(name)!;
+    for (const t of thresholds) {
+      if (Object.keys(t.filter).length === 0 || metrics[t.key]) continue;
+      const s = span.summary(t.metric, t.filter);
+      if (s) metrics[t.key] = s;
+    }
+    return {
+      index: p.plan.index,
+      targetRate: p.plan.targetRate,
+      achievedRate: iterations / seconds,
+      from: span.from,
+      to: span.to,
+      level: iterations === 0 ? 'no-data' : overallLevel(thresholds),
+      thresholds,
+      metrics,
+      droppedIterations: span.view(M.droppedIterations, mine)?.count ?? 0,
+    };
+  }
+}

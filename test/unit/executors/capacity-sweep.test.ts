@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { capacitySweep, stepTimes, sweepPlanOf, type CapacitySweepConfig } from '../../../harness/executors/capacity-sweep.ts';
+import type { SweepSink, SweepStepPlan } from '../../../harness/executors/executor.ts';
+import type { Level } from '../../../reports/run-result.ts';
+import { testContext } from './executor-context.ts';
+import { FakeDriver } from './fake-driver.ts';
+import { TestClock } from './test-clock.ts';
+
+const config = (over: Record<string, unknown>): CapacitySweepConfig =>
+  capacitySweep.schema.parse({ executor: 'capacity-sweep', stepDuration: '4s', settle: '1s', preAllocatedVUs: 5, maxVUs: 50, ...over });
+
+/** A sink that judges a step by its rate, a little after its window ends (as the run's tick does). */
+class FakeSink implements SweepSink {
+  readonly steps: SweepStepPlan[] = [];
+  summary: { mode: string; stopReason: string } | null = null;
+  constructor(private readonly clock: TestClock, private readonly levelAt: (rate: number) => Level) {}
+  step(plan: SweepStepPlan): Promise<Level> {
+    this.steps.push(plan);
+    return this.clock.sleepUntil(plan.toMs + 5).then(() => this.levelAt(plan.targetRate));
+  }
+  ended(summary: { mode: 'steps' | 'auto'; stopReason: string }): void { this.summary = summary; }
+}
+
+describe('capacity-sweep executor', () => {
+  it('parses steps or auto (exactly one), with human units and defaults', () => {
+    const c = config({ steps: ['10/s', '20/s'] });
+    assert.deepEqual(c.steps, [10, 20]);
+    assert.equal(c.stopAt, 'critical');
+    assert.equal(c.gracefulStop, 10_000);
+    assert.deepEqual(sweepPlanOf(c), { mode: 'steps', rates: [10, 20], stopAt: 'critical' });
+    const a = config({ auto: { startRate: '50/s', maxRate: '1000/s' } });
+    assert.deepEqual(sweepPlanOf(a), { mode: 'auto', startRate: 50, growth: 2, maxRate: 1000, resolution: 0.1, maxSteps: 12 });
+    for (const bad of [{}, { steps: ['1/s'], auto: { startRate: '1/s', maxRate: '2/s' } }, { steps: [] }, { steps: ['0/s'] }, { auto: { startRate: '10/s', maxRate: '5/s' } }]) {
+      assert.equal(capacitySweep.schema.safeParse({ executor: 'capacity-sweep', ...bad }).success, false, JSON.stringify(bad));
+    }
+  });
+
+  it('rounds settle up and the measured time to whole seconds, at least 1 s', () => {
+    assert.deepEqual(stepTimes({ settle: 1_200, stepDuration: 2_400 }), { settleMs: 2_000, measureMs: 2_000 });
+    assert.deepEqual(stepTimes({ settle: 0, stepDuration: 100 }), { settleMs: 0, measureMs: 1_000 });
+  });
+
+  it('runs each listed step at its rate for settle + stepDuration, windows on whole seconds, and stops at Critical', async () => {
+    const clock = new TestClock();
+    const driver = new FakeDriver(clock, 5);
+    const t = testContext(clock, driver);
+    const sink = new FakeSink(clock, (r) => (r >= 30 ? 'critical' : 'good'));
+    const run = capacitySweep.run(config({ steps: ['10/s', '20/s', '30/s', '40/s'] }), { ...t.ctx, sweep: sink });
+    await clock.runUntilIdle();
+    const out = await run;
+    assert.deepEqual(sink.steps.map((s) => [s.index, s.targetRate]), [[0, 10], [1, 20], [2, 30]]);
+    // Step k starts on the whole second after step k-1's verdict; its window skips the 1 s settle.
+    assert.deepEqual(sink.steps.map((s) => [s.fromMs, s.toMs]), [[1_000, 5_000], [7_000, 11_000], [13_000, 17_000]]);
+    for (const s of sink.steps) {
+      const inStep = driver.calls.filter((c) => c.intendedTime >= s.fromMs - 1_000 && c.intendedTime < s.toMs);
+      assert.equal(inStep.length, s.targetRate * 5, `step ${s.index}: ${inStep.length} iterations`);
+    }
+    assert.equal(out.iterations, 300);
+    assert.equal(out.activeMs, 15_000);
+    assert.deepEqual(sink.summary, { mode: 'steps', stopReason: 'step 3 (30/s) was critical: stopped before the remaining 1 step(s) (stopAt: critical)' });
+  });
+
+  it('waits for an overloaded step to drain before the next step, so its queue is not measured there', async () => {
+    const clock = new TestClock();
+    // 3 s per iteration while the first step runs: 6 of its 8 are still in flight at its end.
+    const driver = new FakeDriver(clock, (n) => (n < 8 ? 3_000 : 5));
+    const t = testContext(clock, driver);
+    const sink = new FakeSink(clock, (r) => (r === 2 ? 'critical' : 'good'));
+    const run = capacitySweep.run(config({ steps: ['2/s', '5/s'], stopAt: 'never', settle: 0, stepDuration: '4s' }), { ...t.ctx, sweep: sink });
+    await clock.runUntilIdle();
+    await run;
+    const lastOfFirst = Math.max(...driver.calls.slice(0, 8).map((c) => c.endedAt!));
+    assert.equal(lastOfFirst, 3_500 + 3_000);
+    assert.ok(sink.steps[1]!.fromMs >= lastOfFirst, `second step at ${sink.steps[1]!.fromMs} ms, first step's last iteration ended at ${lastOfFirst} ms`);
+    assert.ok(driver.calls.slice(8).every((c) => c.startedAt >= lastOfFirst));
+    assert.equal(driver.calls.length, 8 + 20);
+  });
+
+  it('auto mode searches with the run\'s verdicts and reports why it stopped', async () => {
+    const clock = new TestClock();
+    const t = testContext(clock, new FakeDriver(clock, 1));
+    const sink = new FakeSink(clock, (r) => (r <= 33 ? 'good' : 'warning'));
+    const run = capacitySweep.run(config({ auto: { startRate: '10/s', maxRate: '1000/s', resolution: '10%' }, stepDuration: '1s', settle: 0 }), { ...t.ctx, sweep: sink });
+    await clock.runUntilIdle();
+    await run;
+    assert.deepEqual(sink.steps.map((s) => s.targetRate), [10, 20, 40, 30, 35, 33]);
+    assert.match(sink.summary!.stopReason, /knee bracketed between 33\/s \(Good\) and 35\/s/);
+    assert.equal(sink.summary!.mode, 'auto');
+  });
+
+  it('stops at once on abort, with a stop reason saying so', async () => {
+    const clock = new TestClock();
+    const t = testContext(clock, new FakeDriver(clock, 1));
+    const sink = new FakeSink(clock, () => 'good');
+    const run = capacitySweep.run(config({ steps: ['10/s', '20/s'] }), { ...t.ctx, sweep: sink });
+    await clock.advanceTo(2_500);
+    t.abort.abort();
+    await clock.runUntilIdle();
+    const out = await run;
+    assert.ok(out.iterations <= 26, `${out.iterations} iterations`);
+    assert.equal(sink.summary!.stopReason, 'the run was stopped before the sweep ended');
+  });
+
+  it('without a sink (warm-up) every step counts as Good', async () => {
+    const clock = new TestClock();
+    const t = testContext(clock, new FakeDriver(clock, 1));
+    const run = capacitySweep.run(config({ steps: ['10/s', '20/s'], settle: 0, stepDuration: '1s' }), t.ctx);
+    await clock.runUntilIdle();
+    assert.equal((await run).iterations, 30);
+  });
+});

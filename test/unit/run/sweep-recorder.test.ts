@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { MetricsAggregate } from '../../../harness/metrics/aggregate.ts';
+import { MetricsRegistry } from '../../../harness/metrics/registry.ts';
+import { SweepRecorder } from '../../../harness/run/sweep-recorder.ts';
+import { judgeSweeps, kneeStep } from '../../../harness/run/sweep-verdict.ts';
+import { thresholdsSchema, toThresholdSpecs } from '../../../harness/thresholds/threshold-schema.ts';
+import type { Level, SweepResult, SweepStep } from '../../../reports/run-result.ts';
+
+const specs = toThresholdSpecs(thresholdsSchema.parse({ http_req_duration: [{ stat: 'p(95)', good: '< 50ms', warning: '< 100ms' }] }));
+
+describe('SweepRecorder', () => {
+  it('judges each step over its own window once the run has closed it, and resolves the executor\'s wait with the level', async () => {
+    const agg = new MetricsAggregate();
+    const notes: string[] = [];
+    const rec = new SweepRecorder({ workload: 'w', startTimeMs: 1_000, aggregate: agg, specs, profile: 'seed-000', components: ['echo'], onStep: (s) => notes.push(`${s.index}:${s.level}`) });
+    // executor ms 1000..3000 -> run seconds 2..4; 5000..7000 -> 6..8
+    const first = rec.sink.step({ index: 0, targetRate: 10, fromMs: 1_000, toMs: 3_000 });
+    const second = rec.sink.step({ index: 1, targetRate: 20, fromMs: 5_000, toMs: 7_000 });
+    const r = new MetricsRegistry();
+    const levels: Level[] = [];
+    void first.then((l) => levels.push(l));
+    for (let t = 1; t <= 8; t++) {
+      const latency = t <= 4 ? 10 : 70;
+      for (let i = 0; i < 10 * (t <= 4 ? 1 : 2); i++) r.trend('http_req_duration', { workload: 'w' }).add(latency);
+      r.counter('iterations', { workload: 'w' }).add(t <= 4 ? 10 : 20);
+      r.trend('component_cpu', { component: 'echo' }).add(t <= 4 ? 30 : 90);
+      agg.ingest(r.drain());
+      agg.closeWindow(t);
+      rec.afterWindow();
+      if (t === 4) { await Promise.resolve(); assert.deepEqual(levels, ['good'], 'the first step is judged at t=4, not before'); }
+    }
+    assert.equal(await second, 'critical');
+    rec.sink.ended({ mode: 'steps', stopReason: 'all 2 listed steps ran' });
+    const res = rec.result();
+    assert.equal(res.stopReason, 'all 2 listed steps ran');
+    assert.deepEqual(res.steps.map((s) => [s.from, s.to, s.achievedRate, s.level]), [[2, 4, 10, 'good'], [6, 8, 20, 'critical']]);
+    // the default profile's CPU line applies per step: 90% is Critical on its own
+    const cpu = res.steps[1]!.thresholds.find((t) => t.key === 'component_cpu{component:echo}')!;
+    assert.equal(cpu.level, 'critical');
+    assert.equal(res.steps[1]!.thresholds.find((t) => t.key === 'http_req_duration')!.level, 'warning');
+    assert.deepEqual(notes, ['0:good', '1:critical']);
+    assert.equal(res.steps[0]!.droppedIterations, 0);
+  });
+
+  it('answers a step the run never judged with no-data and keeps it out of the result', async () => {
+    const rec = new SweepRecorder({ workload: 'w', startTimeMs: 0, aggregate: new MetricsAggregate(), specs, profile: 'none', components: [] });
+    const wait = rec.sink.step({ index: 0, targetRate: 5, fromMs: 0, toMs: 1_000 });
+    rec.finish();
+    assert.equal(await wait, 'no-data');
+    assert.deepEqual(rec.result().steps, []);
+  });
+});
+
+const step = (index: number, targetRate: number, level: Level): SweepStep => ({
+  index, targetRate, achievedRate: targetRate, from: index * 10, to: index * 10 + 5, level, droppedIterations: 0, metrics: {},
+  thresholds: [{ key: `k${index}`, metric: 'm', filter: {}, stat: 'p(95)', good: '< 1', value: index, unit: 'ms', level, source: 'scenario', abortOnCritical: false }],
+});
+const sweep = (steps: SweepStep[]): SweepResult => ({ workload: 'w', mode: 'auto', stopReason: 'test', steps });
+
+describe('sweep verdict', () => {
+  it('judges the run at the highest Good load below the lowest load that was not Good', () => {
+    const s = sweep([step(0, 100, 'good'), step(1, 200, 'good'), step(2, 400, 'critical'), step(3, 300, 'good'), step(4, 350, 'warning')]);
+    assert.equal(kneeStep(s)!.step.targetRate, 300);
+    const j = judgeSweeps([s])!;
+    assert.deepEqual(j.thresholds.map((t) => t.key), ['k3']);
+    assert.match(j.reason, /judged at its knee, step 4 \(300\/s\)/);
+  });
+
+  it('treats a Good step above a failed one as noise, and no Good step as a knee below the sweep', () => {
+    assert.equal(kneeStep(sweep([step(0, 100, 'good'), step(1, 200, 'warning'), step(2, 300, 'good')]))!.step.targetRate, 100);
+    const none = judgeSweeps([sweep([step(0, 100, 'critical')])])!;
+    assert.equal(none.thresholds[0]!.level, 'critical');
+    assert.match(none.reason, /no step was Good, judged at the lowest/);
+    assert.equal(judgeSweeps([sweep([])]), null);
+  });
+});
