@@ -90,11 +90,13 @@ export interface WorkloadResult {
 export interface ComponentResources {
   component: string;
   pids: number[];
-  /** CPU in percent of one core (100 = one full core), sampled every second */
+  /** CPU in percent of one core (100 = one full core), all replicas summed, sampled every second */
   cpu: TrendSummary | null;
-  /** resident set size in bytes */
+  /** resident set size in bytes, all replicas summed */
   memory: TrendSummary | null;
+  /** per replica, as a pod's limits */
   limits?: { cpuCores?: number; memoryBytes?: number };
+  /** all replicas summed (divide by pids.length for the mean replica) */
   samples: { t: number; cpuPercent: number; rssBytes: number }[];
   /** why sampling was unavailable, when it was */
   unavailable?: string;

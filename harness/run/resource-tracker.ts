@@ -33,9 +33,11 @@ export class ResourceTracker {
       for (const p of s.pids) this.pids.get(s.component)!.add(p);
       const tags = { component: s.component };
       const lim = this.limits.get(s.component);
-      this.recorder.trend(M.componentCpu, tags).add(lim?.cpuCores ? s.cpuPercent / lim.cpuCores : s.cpuPercent);
+      // Samples sum every replica, limits are per replica (as a pod's): judge the mean replica, as an HPA does.
+      const replicas = Math.max(1, s.pids.length);
+      this.recorder.trend(M.componentCpu, tags).add((lim?.cpuCores ? s.cpuPercent / lim.cpuCores : s.cpuPercent) / replicas);
       this.recorder.trend(M.componentMemory, tags).add(s.rssBytes);
-      if (lim?.memoryBytes) this.recorder.trend(M.componentMemoryOfLimit, tags).add((100 * s.rssBytes) / lim.memoryBytes);
+      if (lim?.memoryBytes) this.recorder.trend(M.componentMemoryOfLimit, tags).add((100 * s.rssBytes) / (lim.memoryBytes * replicas));
     }
   }
 

@@ -75,7 +75,7 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunResu
   const sweeps = new Map(Object.entries(plan.workloads).filter(([, w]) => w.executor === 'capacity-sweep').map(([name, w]) => [name, new SweepRecorder({
     workload: name, startTimeMs: w.startTime, aggregate, specs, profile: plan.thresholdProfile,
     components: components.filter((c) => !c.url).map((c) => c.name),
-    onStep: (st) => opts.progress.note(`${name} step ${st.index + 1}: ${st.targetRate.toFixed(0)}/s offered, ${st.achievedRate.toFixed(0)}/s achieved: ${st.level.toUpperCase()}`),
+    onStep: (st) => opts.progress.note(`${name} step ${st.index}: ${st.targetRate.toFixed(0)}/s offered, ${st.achievedRate.toFixed(0)}/s achieved: ${st.level.toUpperCase()}`),
   })]));
 
   const plannedSeconds = Math.max(...Object.values(plan.workloads).map((w) => (w.startTime + scheduledMs(w)) / 1000));

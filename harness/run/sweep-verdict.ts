@@ -32,8 +32,8 @@ export function judgeSweeps(sweeps: readonly SweepResult[]): SweepJudgement | nu
     const { step, found } = knee!;
     const above = sweep.steps.filter((s) => s.targetRate > step.targetRate).length;
     return found
-      ? `capacity sweep ${sweep.workload}: judged at its knee, step ${step.index + 1} (${fmt(step.targetRate)}), the highest load with every threshold Good${above > 0 ? `; ${above} step(s) above it were not all Good or ran after one that was not` : '; no step above it left Good'} (${sweep.stopReason})`
-      : `capacity sweep ${sweep.workload}: no step was Good, judged at the lowest, step ${step.index + 1} (${fmt(step.targetRate)}); the knee is below it (${sweep.stopReason})`;
+      ? `capacity sweep ${sweep.workload}: judged at its knee, step ${step.index} (${fmt(step.targetRate)}), the highest load with every threshold Good${above > 0 ? `; ${above} step(s) above it were not all Good or ran after one that was not` : '; no step above it left Good'} (${sweep.stopReason})`
+      : `capacity sweep ${sweep.workload}: no step was Good, judged at the lowest, step ${step.index} (${fmt(step.targetRate)}); the knee is below it (${sweep.stopReason})`;
   });
   return { thresholds: judged.flatMap(({ knee }) => knee!.step.thresholds), reason: reasons.join('; ') };
 }

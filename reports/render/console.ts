@@ -13,6 +13,7 @@ import { faultsConsole } from './console-faults.ts';
 import { CORRECTED_EXPLAINED, LATENCY_STATS, RAW_EXPLAINED, latencyPairKeys, latencyPairs } from './latency-pairs.ts';
 import { resourceCells } from './resource-cells.ts';
 import { perUnitConsole } from './console-per-unit.ts';
+import { sweepConsole } from './console-sweep.ts';
 import { textTable, type Cell } from './text-table.ts';
 
 /** Console options: colour for a TTY, and the `--fail-on` policy for the closing pass/fail line. */
@@ -28,6 +29,7 @@ export function renderConsole(result: RunResult, opts: ConsoleRenderOptions): st
     otherMetrics(result, p),
     checks(result, p),
     thresholds(result, p),
+    sweepConsole(result, p),
     faultsConsole(result, p),
     resources(result, p),
     perUnitConsole(result, p),
