@@ -11,8 +11,11 @@
  *      thresholds: the verdict should change between them.
  * Errors are |predicted - measured| / measured (goal within 10%). The "peer" of each prediction is
  * the measurement of the same quantity in the same run. With --repeats N the figures are medians.
- * Ends with one JSON line.
+ * Every run's result is kept in a temporary directory (printed). Ends with one JSON line.
  */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { median } from 'simple-statistics';
 import { parseScenario } from '../harness/plan/load-scenario.ts';
 import type { ProgressSink } from '../harness/run/progress.ts';
@@ -24,6 +27,8 @@ import { positiveOption } from './bench-support.ts';
 
 const HPA_TARGET = 0.7;
 const FIT_SHARES = [0.1, 0.2, 0.3, 0.4, 0.5];
+const KEEP_DIR = join(tmpdir(), `caplab-bench-capacity-${process.pid}`);
+let saved = 0;
 
 interface Options { cpuWork: number; stepSeconds: number; repeats: number }
 interface Round {
@@ -64,6 +69,10 @@ async function run(name: string, workload: string, o: Options): Promise<RunResul
   try {
     const r = await runScenario(parsed.plan, { provider: 'local', allowRemoteTarget: false, signal: ac.signal, progress, log: () => {} });
     if (r.verdict === 'aborted') throw new Error(`${name} was aborted: ${r.verdictReasons.join('; ')}`);
+    // Kept so a surprising figure can be looked into (`caplab report` / `caplab size` on it).
+    const file = join(KEEP_DIR, `${String(++saved).padStart(2, '0')}-${name}.json`);
+    await mkdir(KEEP_DIR, { recursive: true });
+    await writeFile(file, JSON.stringify(r));
     return r;
   } finally {
     process.off('SIGINT', onSigint);
@@ -123,6 +132,7 @@ async function main(): Promise<void> {
   say(`knee measured ${med((r) => r.kneeMeasured).toFixed(0)}/s, predicted from <= 50% of it ${med((r) => r.kneePredicted).toFixed(0)}/s: error ${(kneeError * 100).toFixed(1)}% (goal <= 10%)`);
   say(`CPU at the knee measured ${(med((r) => r.cpuMeasured) * 100).toFixed(1)}%, predicted ${(med((r) => r.cpuPredicted) * 100).toFixed(1)}%: error ${(cpuError * 100).toFixed(1)}% (goal <= 10%)`);
   say(`confirmation verdicts at the predicted knee / 1.2x: ${rounds.map((r) => `${r.atKnee}/${r.atOverload}`).join(', ')}`);
+  say(`every run's result.json: ${KEEP_DIR}`);
   const r0 = rounds[rounds.length - 1]!;
   say(JSON.stringify({
     bench: 'capacity',
