@@ -66,7 +66,7 @@ export async function launchChromium(executable: string, timeoutMs = 30_000): Pr
   ];
   const child = spawn(executable, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   // Chromium's helper processes may still be writing into the profile for a moment after the browser exits.
-  const cleanup = (): void => rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+  const cleanup = (): void => rmSync(profile, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
   let endpoint: string;
   try {
     endpoint = await devtoolsEndpoint(child, timeoutMs);
@@ -82,7 +82,8 @@ export async function launchChromium(executable: string, timeoutMs = 30_000): Pr
     async close() {
       await cdp.send('Browser.close').catch(() => undefined);
       cdp.close();
-      await stop(child);
+      // Browser.close lets Chromium shut its helpers down in order; SIGTERM only if it has not exited by then.
+      await stop(child, 5_000);
       cleanup();
     },
   };
@@ -116,13 +117,15 @@ function devtoolsEndpoint(child: ChildProcess, timeoutMs: number): Promise<strin
   });
 }
 
-async function stop(child: ChildProcess): Promise<void> {
+/** Waits `graceMs` for the browser to exit by itself, then SIGTERM, then SIGKILL after 5 s more. */
+async function stop(child: ChildProcess, graceMs = 0): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  const term = setTimeout(() => child.kill('SIGTERM'), graceMs);
+  const kill = setTimeout(() => child.kill('SIGKILL'), graceMs + 5_000);
   await exited;
-  clearTimeout(timer);
+  clearTimeout(term);
+  clearTimeout(kill);
 }
 
 type Params = Record<string, unknown>;

@@ -28,6 +28,8 @@ th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid #eaeef2; v
 th { font-weight: 600; background: #f6f8fa; }
 .num { text-align: right; font-variant-numeric: tabular-nums; }
 td.level { font-weight: 600; }
+table.verdicts td { white-space: nowrap; }
+table.verdicts td:nth-child(2), table.verdicts td:nth-child(6) { white-space: normal; word-break: break-word; }
 tr.extrapolated td { font-style: italic; }
 ${levelRules}
 .callout { border-left: 4px solid; padding: 6px 10px; background: #f6f8fa; }

@@ -1,9 +1,10 @@
 /**
  * Injected faults drawn on the time charts: a dashed vertical rule where the fault was injected
- * and a shaded band over the gap (the seconds with failed iterations). Series points carry the
- * end of their one-second window, so a gap from second `from` to `to` covers `(from - 1, to]`.
+ * and a shaded band over the gap, from the start of the first window with failures (never before
+ * the injection) to the end of the last one, as the harness records it.
  */
 import type { FaultRecord } from '../../../run-result.ts';
+import { formatSeconds } from '../../format.ts';
 import type { SpecPart } from '../chart.ts';
 import { LEVEL_COLOURS } from '../level-colours.ts';
 
@@ -14,9 +15,9 @@ export function faultLayers(faults: readonly FaultRecord[] | undefined): SpecPar
   const rules = injected.map((f) => ({
     t: f.injectedAt,
     fault: faultLabel(f),
-    recovery: f.recoverySeconds === null ? 'not recovered in the run' : `${f.recoverySeconds} s`,
+    recovery: f.recoverySeconds === null ? 'not recovered in the run' : formatSeconds(f.recoverySeconds),
   }));
-  const gaps = injected.flatMap((f) => (f.gap ? [{ from: Math.max(0, f.gap.from - 1), to: f.gap.to, fault: faultLabel(f), failed: f.failedDuringFault }] : []));
+  const gaps = injected.flatMap((f) => (f.gap ? [{ from: f.gap.from, to: f.gap.to, fault: faultLabel(f), failed: f.failedDuringFault }] : []));
   const layers: SpecPart[] = [];
   if (gaps.length > 0) {
     layers.push({

@@ -61,7 +61,8 @@ export function throughputVsLatencyChart(sweep: SweepResult, capacity: CapacityR
       data: { values: [knee] },
       layer: [
         { mark: { type: 'rule', color: LEVEL_COLOURS.good, strokeDash: [6, 3], strokeWidth: 2 } },
-        { mark: { type: 'text', align: 'left', dx: 4, dy: -4, baseline: 'bottom', color: LEVEL_COLOURS.good, fontWeight: 'bold' }, encoding: { text: { field: 'label' }, y: { value: 0 } } },
+        // Left of the rule: the knee is usually near the highest load measured, where a label on the right would be cut off.
+        { mark: { type: 'text', align: 'right', dx: -4, dy: 2, baseline: 'top', color: LEVEL_COLOURS.good, fontWeight: 'bold' }, encoding: { text: { field: 'label' }, y: { value: 0 } } },
       ],
       encoding: { x: { field: 'x', type: 'quantitative' }, tooltip: [{ field: 'label' }, { field: 'explanation' }] },
     });

@@ -61,21 +61,25 @@ describe('report.html charts', () => {
   });
 
   it('throughput rows count failed requests per second from the failure rate\'s passes', () => {
-    const rows = throughputRows(faultResult());
+    const r = faultResult();
+    const rows = throughputRows(r);
     const failed = rows.filter((x) => x.series === 'failed requests/s');
-    assert.deepEqual(failed.slice(3, 6).map((x) => x.perSecond), [0, 10, 200]);
-    assert.equal(rows.filter((x) => x.series === 'iterations/s').length, failed.length);
+    assert.deepEqual(failed.map((x) => x.perSecond), r.series['http_req_failed']!.map((p) => p.passes ?? 0));
+    assert.deepEqual(failed.filter((x) => x.t >= 10 && x.t <= 12).map((x) => x.perSecond), [0, 100, 101]);
+    assert.equal(rows.filter((x) => x.series === 'iterations/s').length, r.series['iterations']!.length);
   });
 
-  it('draws an injected fault as a dashed rule at its time and shades its gap from the window before its first failed second', () => {
+  it('draws an injected fault as a dashed rule at its time and shades its gap as recorded', () => {
     const fault = faultResult().faults![0]!;
     const [gap, rule] = faultLayers([fault]) as { data: { values: Record<string, unknown>[] }; mark: { type: string; strokeDash?: number[]; color: string } }[];
     assert.equal(gap!.mark.type, 'rect');
-    assert.deepEqual(gap!.data.values[0], { from: 4, to: 10, fault: 'kill echo#0', failed: 1010 });
+    assert.deepEqual(gap!.data.values[0], { from: fault.gap!.from, to: 19, fault: 'restart tunnel#0', failed: 422 });
     assert.equal(rule!.mark.type, 'rule');
     assert.equal(rule!.mark.color, LEVEL_COLOURS.critical);
-    assert.equal(rule!.data.values[0]!['t'], 4.95);
-    assert.equal(rule!.data.values[0]!['recovery'], 'not recovered in the run');
+    assert.equal(rule!.data.values[0]!['t'], fault.injectedAt);
+    assert.equal(rule!.data.values[0]!['recovery'], '9.00 s');
+    const [, unrecovered] = faultLayers([{ ...fault, recoverySeconds: null }]) as { data: { values: Record<string, unknown>[] } }[];
+    assert.equal(unrecovered!.data.values[0]!['recovery'], 'not recovered in the run');
   });
 
   it('draws no fault layer for a fault that was never injected, nor for a run without faults', () => {
@@ -89,8 +93,9 @@ describe('report.html charts', () => {
   it('puts each sweep step at its achieved throughput and p95, with the step level in words', () => {
     const points = sweepPoints(sweep.sweeps![0]!, 'http_req_duration');
     assert.equal(points.length, 5);
-    const s3 = sweep.sweeps![0]!.steps[3]!;
-    assert.deepEqual(points[3], { step: 3, x: s3.achievedRate, offered: 200, achieved: s3.achievedRate, p95: (s3.metrics['http_req_duration'] as { p95: number }).p95, level: 'Warning' });
+    const s1 = sweep.sweeps![0]!.steps[1]!;
+    assert.deepEqual(points[1], { step: 1, x: s1.achievedRate, offered: 100, achieved: s1.achievedRate, p95: (s1.metrics['http_req_duration'] as { p95: number }).p95, level: 'Warning' });
+    assert.deepEqual(points.map((p) => p.level), ['Good', 'Warning', 'Good', 'Good', 'Good']);
     assert.deepEqual(sweepPoints(sweep.sweeps![0]!, 'ws_connecting'), []);
   });
 
@@ -102,9 +107,9 @@ describe('report.html charts', () => {
   it('marks the knee at the knee step, and says so when no capacity model ran', () => {
     const withKnee = throughputVsLatencyChart(sweep.sweeps![0]!, capacity)!;
     const knee = layers(withKnee)[1] as { data: { values: { x: number; label: string }[] } };
-    assert.equal(capacity.knee.stepIndex, 2);
-    assert.deepEqual(knee.data.values[0]!.x, sweep.sweeps![0]!.steps[2]!.achievedRate);
-    assert.equal(knee.data.values[0]!.label, 'knee 100 requests/s');
+    assert.equal(capacity.knee.stepIndex, 4);
+    assert.deepEqual(knee.data.values[0]!.x, sweep.sweeps![0]!.steps[4]!.achievedRate);
+    assert.equal(knee.data.values[0]!.label, 'knee 94 requests/s');
     const without = throughputVsLatencyChart(sweep.sweeps![0]!, null)!;
     assert.equal(layers(without).length, 1);
     assert.match(without.caption, /No capacity model ran, so no knee is marked/);

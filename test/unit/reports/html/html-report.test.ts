@@ -40,7 +40,7 @@ describe('report.html page', () => {
 
   it('gives every chart a static SVG and its spec, under ids unique in the page', () => {
     const ids = figureIds(sweepHtml);
-    assert.deepEqual(ids, ['chart-latency-over-time', 'chart-throughput-over-time', 'chart-resources-over-time', 'chart-throughput-vs-latency-sweep', 'chart-resources-vs-load-fsk', 'chart-tiers-cost']);
+    assert.deepEqual(ids, ['chart-latency-over-time', 'chart-throughput-over-time', 'chart-resources-over-time', 'chart-throughput-vs-latency-sweep', 'chart-resources-vs-load-echo', 'chart-tiers-cost']);
     const statics = [...sweepHtml.matchAll(/<div class="chart-static"><svg /g)];
     assert.equal(statics.length, ids.length);
     const specs = [...sweepHtml.matchAll(/<script type="application\/json" class="chart-spec">([^<]*)<\/script>/g)].map((m) => JSON.parse(m[1]!) as Record<string, unknown>);
@@ -89,7 +89,7 @@ describe('report.html page', () => {
   it('shows the faults of a run, drawn and tabled', async () => {
     const html = await renderHtmlReport(faultResult(), { failOn: 'critical' });
     assert.match(html, /<section id="faults"><h2>Faults<\/h2>/);
-    assert.match(html, /<td>kill echo#0<\/td><td class="num">5 s<\/td><td class="num">4.95 s<\/td><td>5–10 s<\/td><td class="num">1,010<\/td><td class="num">not in the run<\/td>/);
+    assert.match(html, /<td>restart tunnel#0<\/td><td class="num">10.0 s<\/td><td class="num">10.0 s<\/td><td class="num">12.3 s<\/td><td>10.0–19.0 s<\/td><td class="num">422<\/td><td class="num">9.00 s<\/td><td>agentsBack 20; agentsBackSeconds 6.72; agentsBefore 20<\/td>/);
     assert.doesNotMatch(html, /<section id="capacity">/);
   });
 
