@@ -3,6 +3,7 @@
  * tier table in the seeds' shape and its cost under the OpenCost default rates (`caplab size`
  * re-prices with another profile). Rows come from reports/capacity/sizing-rows.ts, as in the console.
  */
+import { benchmarkRows } from '../capacity/benchmark-table.ts';
 import { capacityReport } from '../capacity/capacity-report.ts';
 import { costRows, sizingFacts, tierRows, type Rows } from '../capacity/sizing-rows.ts';
 import { DEFAULT_PRICING, loadPricingProfile } from '../cost/pricing-profile.ts';
@@ -20,6 +21,8 @@ export function sizingMarkdown(r: RunResult): string[] {
   else out.push('_No tier could be sized from this sweep (see the notes)._', '');
   const costs = costRows(report);
   if (costs && costs.rows.length > 0) out.push(...table(costs), '');
+  const bench = benchmarkRows(report);
+  if (bench.rows.length > 0) out.push('Seed 004\'s benchmark table, from this sweep (CPU and memory per instance predicted by the fits, latency the p95 of the nearest Good step at or above the per-instance load):', '', ...table(bench), '');
   out.push(...sizingFacts(report).map((f) => `- ${cell(f)}`));
   if (report.notes.length > 0) out.push('', ...report.notes.map((n) => `- ⚠️ ${cell(n)}`));
   out.push('', '_Re-size with other targets, tiers or prices: `caplab size result.json --target 10000/s --pricing aws-us-east-1`._');

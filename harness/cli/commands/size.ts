@@ -6,6 +6,7 @@
 import { Command } from 'commander';
 import { capacityReport, type CapacityOptions, type CapacityReport, type LoadUnit } from '../../../reports/capacity/capacity-report.ts';
 import { CapacityOptionError } from '../../../reports/capacity/capacity-option-error.ts';
+import { benchmarkRows } from '../../../reports/capacity/benchmark-table.ts';
 import { costRows, fitRows, sizingFacts, stepRows, tierRows, type Rows } from '../../../reports/capacity/sizing-rows.ts';
 import { parseLoad, parseTiers } from '../../../reports/capacity/tiers.ts';
 import { detectUnit } from '../../../reports/capacity/step-load.ts';
@@ -126,6 +127,7 @@ export function renderSizing(r: CapacityReport): string {
     ...table('Resource fits (per replica)', fitRows(r)),
     ...table(`Tiers (N+${r.headroom}${r.cost ? `, ${r.cost.profile.name}` : ''})`, tierRows(r)),
     ...table('Cost (OpenCost allocation, per month)', costRows(r)),
+    ...table('Benchmark table (seed 004 shape: predicted use per instance, p95 of the nearest Good step at or above its load)', benchmarkRows(r)),
     '',
     ...sizingFacts(r).map((f) => `- ${f}`),
     ...(r.notes.length > 0 ? ['', 'Notes:', ...r.notes.map((n) => `- ${n}`)] : []),
