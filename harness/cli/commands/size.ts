@@ -127,7 +127,7 @@ export function renderSizing(r: CapacityReport): string {
     ...table('Resource fits (per replica)', fitRows(r)),
     ...table(`Tiers (N+${r.headroom}${r.cost ? `, ${r.cost.profile.name}` : ''})`, tierRows(r)),
     ...table('Cost (OpenCost allocation, per month)', costRows(r)),
-    ...table('Benchmark table (seed 004 shape: predicted use per instance, p95 of the nearest Good step at or above its load)', benchmarkRows(r)),
+    ...table('Benchmark table (seed 004 shape: predicted use per instance, p95 of the nearest Good step at or above its load; † measured at that step, the fit being poor)', benchmarkRows(r)),
     '',
     ...sizingFacts(r).map((f) => `- ${f}`),
     ...(r.notes.length > 0 ? ['', 'Notes:', ...r.notes.map((n) => `- ${n}`)] : []),
