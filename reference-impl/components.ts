@@ -5,6 +5,7 @@
 import type { RegisteredComponent } from './common/component.ts';
 import { echoComponent } from './echo/echo-component.ts';
 import { fskComponent } from './fsk/fsk-component.ts';
+import { operatorComponent } from './operator/operator-component.ts';
 import { tcpEchoComponent } from './tcp-echo/tcp-echo-component.ts';
 import { tunnelAgentComponent } from './tunnel/tunnel-agent-component.ts';
 import { tunnelConnectComponent } from './tunnel/tunnel-connect-component.ts';
@@ -13,6 +14,7 @@ import { tunnelServerComponent } from './tunnel/tunnel-server-component.ts';
 export const COMPONENTS: Readonly<Record<string, RegisteredComponent>> = {
   echo: echoComponent,
   fsk: fskComponent,
+  operator: operatorComponent,
   'tcp-echo': tcpEchoComponent,
   'tunnel-agent': tunnelAgentComponent,
   'tunnel-connect': tunnelConnectComponent,
