@@ -48,7 +48,7 @@ thresholds:
       assert.ok(p95 && p95.type === 'trend' && p95.p95 >= 30, 'the step has its own latency, at least the echo delay');
     }
     assert.ok(sw.steps[1]!.from >= sw.steps[0]!.to + 1, 'a step starts after the previous one was judged and settles first');
-    assert.match(ok.verdictReasons[0]!, /judged at its knee, step 3 \(60\/s\)/);
+    assert.match(ok.verdictReasons[0]!, /judged at its knee, step 2 \(60\/s\)/);
     assert.equal(ok.verdict, ok.generator.bottleneck ? 'invalid' : 'good', ok.verdictReasons.join('; '));
     assert.equal(notes.filter((n) => /sweep step \d: .* GOOD/.test(n)).length, 3, notes.join('\n'));
     for (const pid of ok.resources.flatMap((r) => r.pids)) assert.equal(alive(pid), false);

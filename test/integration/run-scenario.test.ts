@@ -90,7 +90,8 @@ thresholds:
     const elapsed = (Date.now() - started) / 1000;
     assert.ok(elapsed < 10, `the 20 s run stopped after ${elapsed.toFixed(1)} s`);
     assert.ok(r.workloads[0]!.iterations < 600, `${r.workloads[0]!.iterations} iterations`);
-    assert.equal(r.verdict, 'critical');
+    // A starved generator outranks Critical (the run measured the generator); the abort still happened.
+    assert.equal(r.verdict, r.generator.bottleneck ? 'invalid' : 'critical', r.verdictReasons.join('; '));
     assert.ok(r.verdictReasons.some((x) => /aborted early by abortOnCritical: http_req_failed rate is 100%/.test(x)), r.verdictReasons.join('; '));
   });
 

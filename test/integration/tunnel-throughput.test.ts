@@ -28,7 +28,8 @@ describe('tunnel throughput scenario on the local provider', function () {
     for (const [n, p50] of perStreams) assert.ok(p50 > 0, `no transfer completed with ${n} stream(s)`);
     const peak = Math.max(...(r.series['data_sent'] ?? []).map((p) => p.count));
     process.stdout.write(`      per-stream p50 MB/s: ${perStreams.map(([n, v]) => `${n}:${(v / 1e6).toFixed(0)}`).join(' ')}; peak aggregate sent ${(peak / 1e6).toFixed(0)} MB/s\n`);
-    assert.equal(r.verdict, 'good', r.verdictReasons.join('; '));
+    // On a machine busy enough to starve the generator the figures are not the tunnel's: invalid, not judged.
+    assert.equal(r.verdict, r.generator.bottleneck ? 'invalid' : 'good', r.verdictReasons.join('; '));
     assert.deepEqual(r.resources.map((c) => c.component).sort(), ['agent', 'connect', 'target', 'tunnel']);
     for (const c of r.resources) for (const pid of c.pids) assert.equal(alive(pid), false, `${c.component} pid ${pid} was stopped`);
   });

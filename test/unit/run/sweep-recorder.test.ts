@@ -63,7 +63,7 @@ describe('sweep verdict', () => {
     assert.equal(kneeStep(s)!.step.targetRate, 300);
     const j = judgeSweeps([s])!;
     assert.deepEqual(j.thresholds.map((t) => t.key), ['k3']);
-    assert.match(j.reason, /judged at its knee, step 4 \(300\/s\)/);
+    assert.match(j.reason, /judged at its knee, step 3 \(300\/s\)/);
   });
 
   it('treats a Good step above a failed one as noise, and no Good step as a knee below the sweep', () => {
