@@ -1,0 +1,140 @@
+/**
+ * npm run bench:gate [-- --runs 20 --seconds 10 --rate 400 --p95 10 --max-regression 5]
+ *
+ * Does the p95 regression gate (reports/compare/) hold up on this machine (2 cores shared with
+ * other engineers' test suites)? Three echo processes run for the whole bench: A and A2 with the
+ * same fixed --delay, B with 10% of the target p95 more. A's delay comes from a calibration pair
+ * of runs so that A's p95 is about --p95 ms (default 10) under the bench's own conditions; a delay
+ * shifts every percentile by itself, so B's p95 is about 1.1x A's. Node timers have 1 ms
+ * granularity, so with --p95 10 the slowdown is the finest one a timer can add (+1 ms).
+ * The realised slowdown is measured (median of B's whole-run p95 over A's) and printed, not assumed.
+ * Each comparison is two constant-rate runs made side by side (at the same time, one load
+ * generator process): A against A2 for A/A, A against B for A/B, judged by compareRuns, the
+ * function `caplab compare` and `caplab ab` use, with seconds paired (second t of one run beside
+ * second t of the other: what the machine did to both cancels in the ratio). The gate is
+ * --max-regression 5%: a regression is flagged only when the whole 95% interval of the p95 ratio
+ * lies above 1.05, so a true 10% slowdown must be told apart from a 5% one.
+ * Ends with one JSON line.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { median } from 'simple-statistics';
+import { parseScenario } from '../harness/plan/load-scenario.ts';
+import type { ProgressSink } from '../harness/run/progress.ts';
+import { runScenario } from '../harness/run/run-scenario.ts';
+import { compareRuns, DEFAULT_COMPARE, type Comparison } from '../reports/compare/compare-runs.ts';
+import type { RunResult, TrendSummary } from '../reports/run-result.ts';
+import { positiveOption, stopChild } from './bench-support.ts';
+
+const REFERENCE_MAIN = fileURLToPath(new URL('../reference-impl/main.ts', import.meta.url));
+const SPEC = { metric: 'http_req_duration', stat: 'p95' } as const;
+
+interface Options { runs: number; seconds: number; rate: number; maxRegression: number; p95: number }
+
+const say = (line: string): void => { process.stdout.write(`${line}\n`); };
+
+async function startEcho(delayMs: number, children: ChildProcess[]): Promise<string> {
+  const child = spawn(process.execPath, ['--import', 'tsx', REFERENCE_MAIN, 'echo', '--delay', `${delayMs}ms`, '--response-size', '128', '--port', '0', '--host', '127.0.0.1'], {
+    env: { ...process.env, CAPLAB_EXIT_WITH_PARENT: '1', LOG_LEVEL: 'warn' },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  children.push(child);
+  for await (const line of createInterface({ input: child.stdout! })) {
+    const event = JSON.parse(line) as { event?: string; url?: string };
+    if (event.event === 'listening' && event.url) return event.url;
+  }
+  throw new Error(`echo --delay ${delayMs}ms exited before listening`);
+}
+
+function scenario(name: string, url: string, o: Options): string {
+  return `name: ${name}
+warmup: 1s
+components:
+  echo: { url: "${url}" }
+workloads:
+  load:
+    executor: constant-arrival-rate
+    rate: ${o.rate}/s
+    duration: ${o.seconds}s
+    preAllocatedVUs: 20
+    maxVUs: 200
+    http: { target: echo, path: /api/items, checks: [{ status: 200 }] }
+thresholds:
+  http_req_duration: [{ stat: p(95), good: "< 1s" }]
+`;
+}
+
+async function run(name: string, url: string, o: Options, signal: AbortSignal): Promise<RunResult> {
+  const parsed = parseScenario(scenario(name, url, o), `${name}.yaml`);
+  if (!parsed.ok) throw new Error(parsed.issues.map((i) => i.message).join('; '));
+  const progress: ProgressSink = { update: () => {}, note: () => {}, done: () => {} };
+  const r = await runScenario(parsed.plan, { provider: 'local', allowRemoteTarget: false, signal, progress, log: () => {} });
+  if (r.verdict === 'aborted') throw new Error(`${name} was aborted: ${r.verdictReasons.join('; ')}`);
+  return r;
+}
+
+const p95 = (r: RunResult): number => (r.metrics['http_req_duration'] as TrendSummary).p95;
+const line = (c: Comparison): string => `${c.verdict.padEnd(12)} ${c.interval ? `${c.interval.ratio.toFixed(3)} [${c.interval.low.toFixed(3)}, ${c.interval.high.toFixed(3)}]` : c.reason}`;
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const o: Options = {
+    runs: positiveOption(argv, 'runs', 20),
+    seconds: positiveOption(argv, 'seconds', 10),
+    rate: positiveOption(argv, 'rate', 400),
+    maxRegression: positiveOption(argv, 'max-regression', 5) / 100,
+    p95: positiveOption(argv, 'p95', 10),
+  };
+  const ac = new AbortController();
+  const onSigint = (): void => ac.abort('SIGINT');
+  process.once('SIGINT', onSigint);
+  const children: ChildProcess[] = [];
+  try {
+    // Calibrate under the bench's own conditions (two runs side by side): p95 = delay + overhead
+    // (timer lateness, schedule lag, the request itself); solve for --p95, then add 10% of it (in
+    // whole ms: Node timers have 1 ms granularity) for B.
+    const probeDelay = Math.max(1, Math.round(o.p95 * 0.8));
+    const probeUrls = await Promise.all([startEcho(probeDelay, children), startEcho(probeDelay, children)]);
+    const probes = await Promise.all(probeUrls.map((url) => run('bench-gate-calibrate', url, o, ac.signal)));
+    for (const child of children.splice(0)) await stopChild(child);
+    const overhead = median(probes.map(p95)) - probeDelay;
+    const delayA = Math.max(1, Math.round(o.p95 - overhead));
+    const delayB = delayA + Math.max(1, Math.round(o.p95 * 0.1));
+    say(`calibration: --delay ${probeDelay}ms gave p95 ${probes.map((r) => p95(r).toFixed(2)).join(' and ')} ms side by side (overhead ${overhead.toFixed(2)} ms): A --delay ${delayA}ms, B --delay ${delayB}ms`);
+    const [urlA, urlA2, urlB] = await Promise.all([startEcho(delayA, children), startEcho(delayA, children), startEcho(delayB, children)]);
+    say(`bench:gate: ${o.runs} A/A and ${o.runs} A/B comparisons, each two ${o.seconds} s runs at ${o.rate}/s side by side (after 1 s warm-up); gate --max-regression ${(o.maxRegression * 100).toFixed(0)}% on ${SPEC.metric}:${SPEC.stat}, ${DEFAULT_COMPARE.confidence * 100}% block-bootstrap interval, seconds paired`);
+    const options = { ...DEFAULT_COMPARE, maxRegression: o.maxRegression, pairing: 'seconds' as const };
+    const pair = async (name: string, baseUrl: string, newUrl: string): Promise<[RunResult, RunResult]> =>
+      Promise.all([run(`bench-gate-${name}-baseline`, baseUrl, o, ac.signal), run(`bench-gate-${name}-new`, newUrl, o, ac.signal)]);
+    const aa: Comparison[] = [];
+    const ab: Comparison[] = [];
+    const realised: number[] = [];
+    for (let i = 0; i < o.runs; i++) {
+      const [a1, a2] = await pair('aa', urlA, urlA2);
+      const [a3, b1] = await pair('ab', urlA, urlB);
+      aa.push(compareRuns([a1], [a2], SPEC, options));
+      ab.push(compareRuns([a3], [b1], SPEC, options));
+      realised.push(p95(b1) / p95(a3));
+      say(`[${String(i + 1).padStart(2)}] A/A p95 ${p95(a1).toFixed(2)}/${p95(a2).toFixed(2)} ms ${line(aa[i]!)} | A/B p95 ${p95(a3).toFixed(2)}/${p95(b1).toFixed(2)} ms ${line(ab[i]!)}`);
+    }
+    const flagged = (cs: Comparison[]): number => cs.filter((c) => c.verdict === 'regression').length;
+    const tally = (cs: Comparison[]): string => [...new Set(cs.map((c) => c.verdict))].map((v) => `${v} ${cs.filter((c) => c.verdict === v).length}`).join(', ');
+    const aaFlagged = flagged(aa);
+    const abFlagged = flagged(ab);
+    const slowdown = median(realised);
+    say('');
+    say(`injected slowdown as measured: B's whole-run p95 / A's = ${slowdown.toFixed(3)} (median over ${o.runs} side-by-side pairs)`);
+    say(`A/A: ${aaFlagged} of ${o.runs} flagged as regression (goal <= 1); verdicts: ${tally(aa)}`);
+    say(`A/B: ${abFlagged} of ${o.runs} flagged as regression (goal >= ${o.runs - 1}); verdicts: ${tally(ab)}`);
+    say(JSON.stringify({ bench: 'gate', runs: o.runs, aa_flagged: aaFlagged, ab_flagged: abFlagged, realised_slowdown: Number(slowdown.toFixed(3)), max_regression: o.maxRegression, seconds: o.seconds, rate: o.rate, delay_a_ms: delayA, delay_b_ms: delayB }));
+  } finally {
+    process.off('SIGINT', onSigint);
+    for (const child of children) await stopChild(child);
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench:gate failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 1;
+});
