@@ -1,5 +1,5 @@
 /** Builds the RunResult from what the run gathered: the one place its fields are filled. */
-import { RUN_RESULT_SCHEMA_VERSION, type ComponentResources, type HarnessError, type MetricSummary, type RunResult, type SweepResult, type WorkloadResult } from '../../reports/run-result.ts';
+import { RUN_RESULT_SCHEMA_VERSION, type ComponentResources, type HarnessError, type RunResult, type SweepResult, type WorkloadResult } from '../../reports/run-result.ts';
 import type { ExecutorOutcome } from '../executors/executor.ts';
 import { getExecutor } from '../executors/index.ts';
 import { concludeFaults } from '../faults/fault-outcome.ts';
@@ -13,6 +13,7 @@ import type { ThresholdSpec } from '../thresholds/threshold-schema.ts';
 import { environment } from './environment.ts';
 import { generatorHealth } from './generator-health.ts';
 import { scheduledMs } from './scheduled-duration.ts';
+import { metricSummaries } from './metric-summaries.ts';
 import { judgeSweeps } from './sweep-verdict.ts';
 import { decideVerdict } from './verdict.ts';
 
@@ -52,13 +53,7 @@ export function assembleResult(a: AssembleInput): RunResult {
   const atKnee = judgeSweeps(sweeps);
   const thresholds = atKnee ? atKnee.thresholds : resolved.map((s) => evaluate(s, agg));
 
-  const metrics: Record<string, MetricSummary> = {};
-  for (const name of agg.metricNames()) metrics[name] = agg.summary(name)!;
-  for (const t of thresholds) {
-    if (Object.keys(t.filter).length === 0 || metrics[t.key]) continue;
-    const s = agg.summary(t.metric, t.filter);
-    if (s) metrics[t.key] = s;
-  }
+  const metrics = metricSummaries(agg, thresholds);
 
   const checks = agg.tagValues('checks', 'check').map((name) => {
     const v = agg.view('checks', { check: name })!;

@@ -4,13 +4,14 @@
  * tells the executor the level, which picks the next load. The judged steps become the
  * RunResult's `sweeps` entry for the workload.
  */
-import type { Level, MetricSummary, SweepResult, SweepStep } from '../../reports/run-result.ts';
+import type { Level, SweepResult, SweepStep } from '../../reports/run-result.ts';
 import type { SweepSink, SweepStepPlan } from '../executors/executor.ts';
 import type { MetricsAggregate, SpanViews } from '../metrics/aggregate.ts';
 import { M } from '../metrics/metric-names.ts';
 import { resolveThresholds, type ResolveOptions } from '../thresholds/default-profile.ts';
 import { evaluate, hasData, overallLevel } from '../thresholds/evaluate.ts';
 import type { ThresholdSpec } from '../thresholds/threshold-spec.ts';
+import { metricSummaries } from './metric-summaries.ts';
 
 interface Pending { plan: SweepStepPlan; span: SpanViews; resolve: (level: Level) => void }
 
@@ -80,13 +81,7 @@ export class SweepRecorder {
     const seconds = span.to - span.from;
     const mine = { workload: this.o.workload };
     const iterations = span.view(M.iterations, mine)?.count ?? 0;
-    const metrics: Record<string, MetricSummary> = {};
-    for (const name of span.metricNames()) metrics[name] = span.summary(name)!;
-    for (const t of thresholds) {
-      if (Object.keys(t.filter).length === 0 || metrics[t.key]) continue;
-      const s = span.summary(t.metric, t.filter);
-      if (s) metrics[t.key] = s;
-    }
+    const metrics = metricSummaries(span, thresholds);
     return {
       index: p.plan.index,
       targetRate: p.plan.targetRate,

@@ -13,14 +13,8 @@ export const MIN_R_SQUARED = 0.8;
 /** fewer distinct metric values than this cannot show a slope */
 export const MIN_DISTINCT_X = 3;
 
-export interface PerUnitInput {
-  component: string;
-  metric: string;
-  unit: string;
-  during?: string;
-  /** window in seconds since the run started: samples with from < t <= to are fitted */
-  from: number;
-  to: number;
+/** What to fit: the identity and window of the result (see ResourcePerUnit), and the two series. */
+export interface PerUnitInput extends Pick<ResourcePerUnit, 'component' | 'metric' | 'unit' | 'during' | 'from' | 'to'> {
   /** the component's RSS samples (RunResult resources[].samples) */
   rss: ReadonlyArray<{ t: number; rssBytes: number }>;
   /** the metric at each sample second (RunResult series[`<component>.<metric>`]) */

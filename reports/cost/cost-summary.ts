@@ -2,7 +2,10 @@
  * The cost section of a CapacityReport: OpenCost's allocation method (cost = max(request, usage)
  * × hours × rate, 730 hours a month), with idle capacity shown apart from what was allocated.
  */
-import type { PricingKind } from './pricing-profile.ts';
+import type { PricingProfile } from './pricing-profile.ts';
+
+/** What a cost summary says of its pricing profile: everything but the rate tables. */
+export type PricedProfile = Omit<PricingProfile, 'rates' | 'instances'>;
 
 /** OpenCost's month. */
 export const HOURS_PER_MONTH = 730;
@@ -59,15 +62,8 @@ export interface ConnectionCostBar {
 }
 
 export interface CostSummary {
-  profile: {
-    name: string;
-    description: string;
-    kind: PricingKind;
-    spot: boolean;
-    source: string;
-    asOf: string;
-    note: string | null;
-  };
+  /** the profile as priced with, without its rate tables */
+  profile: PricedProfile;
   method: CostMethod;
   /** the formula in words, for the report */
   methodDescription: string;
