@@ -3,10 +3,11 @@
  *   /api/v1/<plural>[/<name>[/<sub>]]                      cluster-scoped, or all namespaces
  *   /api/v1/namespaces/<ns>/<plural>[/<name>[/<sub>]]      namespaced
  *   /apis/<group>/<version>/...                           the same under a named group
- * plus discovery (/version, /api, /apis, /api/v1, /apis/<group>[/<version>]) and /healthz, /readyz, /livez.
+ * plus discovery (/version, /api, /apis, /api/v1, /apis/<group>[/<version>]), /openapi/v3 and /healthz, /readyz, /livez.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ObjectStore } from './object-store.ts';
+import { openApiDocument, openApiIndex } from './openapi.ts';
 import { applyPatch, parsePatchBody, patchTypeOf } from './patch.ts';
 import type { DeleteOptions, ResourceApi, Subresource, WriteOptions } from './resource-api.ts';
 import type { ResourceRegistry, ResourceType } from './resource-registry.ts';
@@ -55,6 +56,8 @@ export function route(ctx: RouterContext, req: ApiRequest, res: ServerResponse):
   const segments = path.split('/').filter((s) => s !== '').map(decodeURIComponent);
   if (path === '/version') return ok(VERSION_INFO);
   if (['/healthz', '/readyz', '/livez'].includes(path)) return { code: 200, body: 'ok' };
+  if (path === '/openapi/v3') return ok(openApiIndex(ctx.registry, ctx.store.resourceVersion));
+  if (path.startsWith('/openapi/v3/')) return discovery(openApiDocument(ctx.registry, segments.slice(2).join('/')), path);
   if (path === '/api') return ok(ctx.registry.apiVersions(ctx.serverAddress));
   if (path === '/apis') return ok(ctx.registry.apiGroupList());
   if (segments[0] === 'api' && segments.length === 2) return discovery(ctx.registry.resourceList('', segments[1]!), path);
