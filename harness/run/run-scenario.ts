@@ -26,6 +26,7 @@ import { makeDatasets } from './datasets.ts';
 import type { ProgressSink } from './progress.ts';
 import { ResourceTracker } from './resource-tracker.ts';
 import { scheduledMs } from './scheduled-duration.ts';
+import { stepTimes, type CapacitySweepConfig } from '../executors/capacity-sweep.ts';
 import { SweepRecorder } from './sweep-recorder.ts';
 import { startWorkload, type WorkloadHandle } from './workload-runner.ts';
 
@@ -73,7 +74,7 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunResu
   let handles: WorkloadHandle[] = [];
   const monitor = new GeneratorMonitor(registry, { thread: 'main' });
   const sweeps = new Map(Object.entries(plan.workloads).filter(([, w]) => w.executor === 'capacity-sweep').map(([name, w]) => [name, new SweepRecorder({
-    workload: name, startTimeMs: w.startTime, aggregate, specs, profile: plan.thresholdProfile,
+    workload: name, startTimeMs: w.startTime, settleMs: stepTimes(w as CapacitySweepConfig).settleMs, aggregate, specs, profile: plan.thresholdProfile,
     components: components.filter((c) => !c.url).map((c) => c.name),
     onStep: (st) => opts.progress.note(`${name} step ${st.index}: ${st.targetRate.toFixed(0)}/s offered, ${st.achievedRate.toFixed(0)}/s achieved: ${st.level.toUpperCase()}`),
   })]));
@@ -104,10 +105,10 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunResu
     const p95 = last(M.httpReqDuration);
     const failed = last(M.httpReqFailed);
     let target: number | null = null;
-    for (const [, w] of Object.entries(plan.workloads)) {
+    for (const [name, w] of Object.entries(plan.workloads)) {
       const ex = getExecutor(w.executor);
       // The middle of the window just closed: at its end the schedule may already be over.
-      const tr = ex.targetRate?.(w as never, t * 1000 - 500 - w.startTime);
+      const tr = sweeps.get(name)?.currentRate(t - 0.5) ?? ex.targetRate?.(w as never, t * 1000 - 500 - w.startTime);
       if (tr !== undefined && t * 1000 >= w.startTime) target = (target ?? 0) + tr;
     }
     return {

@@ -19,6 +19,8 @@ export interface SweepRecorderOptions {
   workload: string;
   /** the workload's startTime: executor time 0 is this many ms into the run */
   startTimeMs: number;
+  /** the sweep's settle time per step (ms), so progress shows a step's rate from its start */
+  settleMs?: number;
   aggregate: MetricsAggregate;
   specs: readonly ThresholdSpec[];
   profile: ResolveOptions['profile'];
@@ -29,6 +31,8 @@ export interface SweepRecorderOptions {
 
 export class SweepRecorder {
   private readonly pending: Pending[] = [];
+  /** when each step started (run seconds, settle included) and its rate */
+  private readonly started: { at: number; rate: number }[] = [];
   private readonly steps: SweepStep[] = [];
   private mode: SweepResult['mode'] = 'steps';
   private stopReason = 'the run ended before the sweep did';
@@ -40,6 +44,7 @@ export class SweepRecorder {
     step: (plan) => new Promise<Level>((resolve) => {
       const from = (this.o.startTimeMs + plan.fromMs) / 1000;
       const to = (this.o.startTimeMs + plan.toMs) / 1000;
+      this.started.push({ at: from - (this.o.settleMs ?? 0) / 1000, rate: plan.targetRate });
       this.pending.push({ plan, span: this.o.aggregate.trackSpan(from, to), resolve });
     }),
     ended: (summary) => {
@@ -47,6 +52,13 @@ export class SweepRecorder {
       this.stopReason = summary.stopReason;
     },
   };
+
+  /** The load offered at `t` seconds into the run (the latest step started by then), for progress; undefined before the first. */
+  currentRate(t: number): number | undefined {
+    let rate: number | undefined;
+    for (const s of this.started) if (s.at <= t) rate = s.rate;
+    return rate;
+  }
 
   /** Judges every step whose window the run has closed; call after each aggregate.closeWindow. */
   afterWindow(): void {

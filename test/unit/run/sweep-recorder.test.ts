@@ -12,10 +12,12 @@ describe('SweepRecorder', () => {
   it('judges each step over its own window once the run has closed it, and resolves the executor\'s wait with the level', async () => {
     const agg = new MetricsAggregate();
     const notes: string[] = [];
-    const rec = new SweepRecorder({ workload: 'w', startTimeMs: 1_000, aggregate: agg, specs, profile: 'seed-000', components: ['echo'], onStep: (s) => notes.push(`${s.index}:${s.level}`) });
+    const rec = new SweepRecorder({ workload: 'w', startTimeMs: 1_000, settleMs: 1_000, aggregate: agg, specs, profile: 'seed-000', components: ['echo'], onStep: (s) => notes.push(`${s.index}:${s.level}`) });
     // executor ms 1000..3000 -> run seconds 2..4; 5000..7000 -> 6..8
     const first = rec.sink.step({ index: 0, targetRate: 10, fromMs: 1_000, toMs: 3_000 });
     const second = rec.sink.step({ index: 1, targetRate: 20, fromMs: 5_000, toMs: 7_000 });
+    // progress shows each step's rate from its start (settle included), nothing before the first
+    assert.deepEqual([0.5, 1.5, 4.5, 5.5].map((t) => rec.currentRate(t)), [undefined, 10, 10, 20]);
     const r = new MetricsRegistry();
     const levels: Level[] = [];
     void first.then((l) => levels.push(l));
