@@ -19,11 +19,27 @@ const CHILD_SELECTOR = `${MANAGED_BY_LABEL}=${MANAGED_BY}`;
 const RESTART_BASE_MS = 500;
 const RESTART_MAX_MS = 30_000;
 
-/** Loads a kubeconfig file, or the default chain (KUBECONFIG, ~/.kube/config, in-cluster) when none is given. */
-export function loadKubeConfig(path: string | undefined): KubeConfig {
+/** Where the API server is: a kubeconfig file, a bare server URL (with an optional token), or neither (the default chain). */
+export interface ApiServerLocation { kubeconfig?: string | undefined; server?: string | undefined; token?: string | undefined }
+
+/**
+ * Loads a kubeconfig file; or, given only `server`, a one-cluster config for that URL (https
+ * without verifying the certificate, as a local control plane has none a client could check);
+ * or the default chain (KUBECONFIG, ~/.kube/config, in-cluster) when neither is given.
+ */
+export function loadKubeConfig(where: ApiServerLocation | string | undefined): KubeConfig {
+  const { kubeconfig, server, token } = typeof where === 'object' ? where : { kubeconfig: where, server: undefined, token: undefined };
   const kc = new KubeConfig();
-  if (path) kc.loadFromFile(path);
-  else kc.loadFromDefault();
+  if (kubeconfig && server) throw new Error('give either a kubeconfig or a server URL, not both');
+  if (kubeconfig) kc.loadFromFile(kubeconfig);
+  else if (server) {
+    const url = new URL(server);
+    if (!/^https?:$/.test(url.protocol)) throw new Error(`server ${server} is not an http(s) URL`);
+    kc.loadFromClusterAndUser(
+      { name: 'caplab', server: server.replace(/\/+$/, ''), skipTLSVerify: true },
+      token ? { name: 'caplab', token } : { name: 'caplab' },
+    );
+  } else kc.loadFromDefault();
   return kc;
 }
 

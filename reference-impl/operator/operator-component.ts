@@ -7,6 +7,9 @@ import { defineComponent } from '../common/component.ts';
 
 export const operatorFlags = {
   kubeconfig: { kind: 'string', help: 'kubeconfig file of the API server (default: KUBECONFIG, ~/.kube/config, or in-cluster)' },
+  server: { kind: 'string', help: 'API server URL instead of a kubeconfig, e.g. http://127.0.0.1:6443 (a scenario passes {{endpoint control-plane}})' },
+  token: { kind: 'string', help: 'with --server: bearer token for the API server' },
+  installCrd: { kind: 'boolean', default: 'false', help: 'create or update the RDEAgent CRD at start and wait until it is served (needs RBAC on customresourcedefinitions)' },
   namespace: { kind: 'string', help: 'watch RDEAgents in this namespace only (default: all namespaces)' },
   maxConcurrentReconciles: { kind: 'integer', default: '1', help: 'RDEAgents reconciled at once (controller-runtime MaxConcurrentReconciles)' },
   agentImage: { kind: 'string', default: 'caplab/reference:latest', help: 'image of the tunnel-agent container in each agent Deployment' },

@@ -33,11 +33,13 @@ export async function startOperator(options: ComponentOptions<typeof operatorFla
   if (options.maxConcurrentReconciles < 1) throw new UsageError('bad-flag', 'component operator: --max-concurrent-reconciles must be at least 1');
   const electionProblem = leaderElectionProblem(options.leaderElectionLeaseDuration, options.leaderElectionRenewDeadline, options.leaderElectionRetryPeriod);
   if (options.leaderElect && electionProblem) throw new UsageError('bad-flag', `component operator: ${electionProblem}`);
+  if (options.token !== undefined && options.server === undefined) throw new UsageError('bad-flag', 'component operator: --token goes with --server (a kubeconfig carries its own credentials)');
   let kc;
   try {
-    kc = loadKubeConfig(options.kubeconfig);
+    kc = loadKubeConfig({ kubeconfig: options.kubeconfig, server: options.server, token: options.token });
   } catch (err) {
-    throw new UsageError('bad-flag', `component operator: cannot load kubeconfig ${options.kubeconfig ?? '(default)'}: ${err instanceof Error ? err.message : String(err)}`);
+    const source = options.server !== undefined ? `server ${options.server}` : `kubeconfig ${options.kubeconfig ?? '(default)'}`;
+    throw new UsageError('bad-flag', `component operator: cannot use ${source}: ${err instanceof Error ? err.message : String(err)}`);
   }
 
   const clock = realClock;
@@ -99,7 +101,10 @@ export async function startOperator(options: ComponentOptions<typeof operatorFla
   const url = await http.listen(options.host, options.port);
 
   const enqueue = (key: string) => term?.queue.add(key);
-  api.startInformers({
+  const crdReady = options.installCrd
+    ? import('./crd-install.ts').then(({ installCrd }) => installCrd(kc, abort.signal)).then((outcome) => logger.info({ outcome }, 'RDEAgent CRD installed'))
+    : Promise.resolve();
+  crdReady.then(() => api.startInformers({
     agentChanged: (agent: RDEAgent) => enqueue(objectKey(agent.metadata.namespace, agent.metadata.name!)),
     childChanged: (child: V1Deployment | V1Service) => {
       // EnqueueRequestForOwner: a change to a child reconciles the RDEAgent that controls it
@@ -107,7 +112,7 @@ export async function startOperator(options: ComponentOptions<typeof operatorFla
       if (owner) enqueue(objectKey(child.metadata?.namespace, owner.name));
     },
     informerError: (resource, err) => logger.warn({ resource, err: err instanceof Error ? err.message : String(err) }, 'watch failed; restarting the informer'),
-  }).then(() => {
+  })).then(() => {
     if (draining) return;
     synced = true;
     logger.info({ namespace: options.namespace ?? '(all)', leaderElect: options.leaderElect }, 'caches synced');
