@@ -6,6 +6,8 @@ import type { RegisteredComponent } from './common/component.ts';
 import { echoComponent } from './echo/echo-component.ts';
 import { fskComponent } from './fsk/fsk-component.ts';
 import { operatorComponent } from './operator/operator-component.ts';
+import { realtimeComponent } from './realtime/realtime-component.ts';
+import { redisComponent } from './realtime/redis-component.ts';
 import { tcpEchoComponent } from './tcp-echo/tcp-echo-component.ts';
 import { tunnelAgentComponent } from './tunnel/tunnel-agent-component.ts';
 import { tunnelConnectComponent } from './tunnel/tunnel-connect-component.ts';
@@ -15,6 +17,8 @@ export const COMPONENTS: Readonly<Record<string, RegisteredComponent>> = {
   echo: echoComponent,
   fsk: fskComponent,
   operator: operatorComponent,
+  realtime: realtimeComponent,
+  redis: redisComponent,
   'tcp-echo': tcpEchoComponent,
   'tunnel-agent': tunnelAgentComponent,
   'tunnel-connect': tunnelConnectComponent,
