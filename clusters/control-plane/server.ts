@@ -21,6 +21,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { startCrdRegistrar, validateCrd } from './crd-registrar.ts';
 import { orphanDependents, startGarbageCollector } from './garbage-collector.ts';
 import { kubeconfigYaml, writeKubeconfig } from './kubeconfig.ts';
+import { startKubelet, type Kubelet, type KubeletOptions } from './kubelet/kubelet.ts';
 import { kindKeyOf, ObjectStore } from './object-store.ts';
 import { ResourceApi } from './resource-api.ts';
 import { ResourceRegistry } from './resource-registry.ts';
@@ -47,8 +48,10 @@ export interface ControlPlaneOptions {
   historySize?: number;
   /** how often watches with allowWatchBookmarks get a BOOKMARK (default 10 s) */
   bookmarkIntervalMs?: number;
-  /** one line per failed request (5xx) */
+  /** one line per failed request (5xx), and the kubelet's component logs */
   log?: (line: string) => void;
+  /** run the local kubelet (Deployments -> Pods -> child processes or simulated pods, Service proxies) */
+  kubelet?: boolean | KubeletOptions;
 }
 
 export interface ControlPlane {
@@ -101,6 +104,8 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
+  let kubelet: Kubelet | undefined;
+  if (options.kubelet) kubelet = startKubelet(store, api, { log, ...(options.kubelet === true ? {} : options.kubelet) });
   ctx.serverAddress = `${host}:${address.port}`;
 
   let tempDir: string | undefined;
@@ -123,6 +128,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     dropWatches() { for (const w of [...watches]) w.end(); },
     stop() {
       stopping ??= (async () => {
+        await kubelet?.stop();
         stopCrds();
         stopGc();
         for (const w of [...watches]) w.end();
