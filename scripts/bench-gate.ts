@@ -24,6 +24,7 @@ import { parseScenario } from '../harness/plan/load-scenario.ts';
 import type { ProgressSink } from '../harness/run/progress.ts';
 import { runScenario } from '../harness/run/run-scenario.ts';
 import { compareRuns, DEFAULT_COMPARE, type Comparison } from '../reports/compare/compare-runs.ts';
+import { runSamples } from '../reports/compare/metric-samples.ts';
 import type { RunResult, TrendSummary } from '../reports/run-result.ts';
 import { positiveOption, stopChild } from './bench-support.ts';
 
@@ -75,6 +76,7 @@ async function run(name: string, url: string, o: Options, signal: AbortSignal): 
 }
 
 const p95 = (r: RunResult): number => (r.metrics['http_req_duration'] as TrendSummary).p95;
+const medianSecondP95 = (r: RunResult): number => median(runSamples(r, SPEC, r.scenario));
 const line = (c: Comparison): string => `${c.verdict.padEnd(12)} ${c.interval ? `${c.interval.ratio.toFixed(3)} [${c.interval.low.toFixed(3)}, ${c.interval.high.toFixed(3)}]` : c.reason}`;
 
 async function main(): Promise<void> {
@@ -96,12 +98,14 @@ async function main(): Promise<void> {
     // whole ms: Node timers have 1 ms granularity) for B.
     const probeDelay = Math.max(1, Math.round(o.p95 * 0.8));
     const probeUrls = await Promise.all([startEcho(probeDelay, children), startEcho(probeDelay, children)]);
-    const probes = await Promise.all(probeUrls.map((url) => run('bench-gate-calibrate', url, o, ac.signal)));
+    // Three pairs and medians of per-second p95: one loaded moment must not set the delays.
+    const probes: RunResult[] = [];
+    for (let i = 0; i < 3; i++) probes.push(...(await Promise.all(probeUrls.map((url) => run('bench-gate-calibrate', url, o, ac.signal)))));
     for (const child of children.splice(0)) await stopChild(child);
-    const overhead = median(probes.map(p95)) - probeDelay;
+    const overhead = median(probes.map(medianSecondP95)) - probeDelay;
     const delayA = Math.max(1, Math.round(o.p95 - overhead));
     const delayB = delayA + Math.max(1, Math.round(o.p95 * 0.1));
-    say(`calibration: --delay ${probeDelay}ms gave p95 ${probes.map((r) => p95(r).toFixed(2)).join(' and ')} ms side by side (overhead ${overhead.toFixed(2)} ms): A --delay ${delayA}ms, B --delay ${delayB}ms`);
+    say(`calibration: --delay ${probeDelay}ms gave a median per-second p95 of ${probes.map((r) => medianSecondP95(r).toFixed(2)).join(', ')} ms in 3 side-by-side pairs (overhead ${overhead.toFixed(2)} ms): A --delay ${delayA}ms, B --delay ${delayB}ms`);
     const [urlA, urlA2, urlB] = await Promise.all([startEcho(delayA, children), startEcho(delayA, children), startEcho(delayB, children)]);
     say(`bench:gate: ${o.runs} A/A and ${o.runs} A/B comparisons, each two ${o.seconds} s runs at ${o.rate}/s side by side (after 1 s warm-up); gate --max-regression ${(o.maxRegression * 100).toFixed(0)}% on ${SPEC.metric}:${SPEC.stat}, ${DEFAULT_COMPARE.confidence * 100}% block-bootstrap interval, seconds paired`);
     const options = { ...DEFAULT_COMPARE, maxRegression: o.maxRegression, pairing: 'seconds' as const };

@@ -1,6 +1,9 @@
 /** The `caplab` command line. */
 import { Command, CommanderError } from 'commander';
 import { caplabVersion } from '../run/environment.ts';
+import { abCommand } from './commands/ab.ts';
+import { baselineCommand } from './commands/baseline.ts';
+import { compareCommand } from './commands/compare.ts';
 import { reportCommand } from './commands/report.ts';
 import { runCommand } from './commands/run.ts';
 import { serveCommand } from './commands/serve.ts';
@@ -22,6 +25,9 @@ export function buildProgram(): Command {
   program.addCommand(serveCommand());
   program.addCommand(sizeCommand());
   program.addCommand(tunnelCommand());
+  program.addCommand(baselineCommand());
+  program.addCommand(compareCommand());
+  program.addCommand(abCommand());
   for (const c of program.commands) c.exitOverride();
   return program;
 }
