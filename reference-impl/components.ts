@@ -2,6 +2,7 @@
  * Every reference component, by the name `caplab serve <name>` and scenario files use. Adding a
  * component is one line here; its module loads its server code only when started.
  */
+import { controlPlaneComponent } from '../clusters/control-plane/control-plane-component.ts';
 import type { RegisteredComponent } from './common/component.ts';
 import { echoComponent } from './echo/echo-component.ts';
 import { fskComponent } from './fsk/fsk-component.ts';
@@ -14,6 +15,7 @@ import { tunnelConnectComponent } from './tunnel/tunnel-connect-component.ts';
 import { tunnelServerComponent } from './tunnel/tunnel-server-component.ts';
 
 export const COMPONENTS: Readonly<Record<string, RegisteredComponent>> = {
+  'control-plane': controlPlaneComponent,
   echo: echoComponent,
   fsk: fskComponent,
   operator: operatorComponent,

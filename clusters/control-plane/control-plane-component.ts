@@ -1,0 +1,39 @@
+/**
+ * `caplab serve control-plane --port N --kubeconfig FILE [--token T] [--kubelet]`: the embedded
+ * control plane as a standalone server, so kubectl and your own controllers can use it as they
+ * would envtest's apiserver. Registered with the reference components so it shares their
+ * command line, `listening` line and SIGTERM handling. Its code loads only when started.
+ */
+import { resolve } from 'node:path';
+import { defineComponent } from '../../reference-impl/common/component.ts';
+
+export const controlPlaneFlags = {
+  kubeconfig: { kind: 'string', help: 'write a kubeconfig for this control plane here (default: a temporary file, path logged)' },
+  token: { kind: 'string', help: 'require this bearer token on every request (written into the kubeconfig); default: no auth' },
+  kubelet: { kind: 'boolean', default: 'false', help: 'also run the local kubelet: Deployments become pods, caplab/reference pods child processes, Services loopback proxies' },
+  simulatedStart: { kind: 'duration', default: '1s', help: 'with --kubelet: how long a simulated (non-reference-image) container takes to start' },
+} as const;
+
+export const controlPlaneComponent = defineComponent({
+  describe: 'Kubernetes-API-compatible control plane (CRDs, watch, patch) with an optional local kubelet; writes a kubeconfig',
+  flags: controlPlaneFlags,
+  async start(options, logger) {
+    const { startControlPlane } = await import('./server.ts');
+    const cp = await startControlPlane({
+      port: options.port, host: options.host,
+      ...(options.kubeconfig !== undefined ? { kubeconfigPath: resolve(options.kubeconfig) } : {}),
+      ...(options.token !== undefined ? { token: options.token } : {}),
+      ...(options.kubelet ? { kubelet: { simulatedStartMs: options.simulatedStart } } : {}),
+      log: (line) => logger.info(line),
+    });
+    logger.info({ kubeconfig: cp.kubeconfigPath, url: cp.url }, `control plane ready: kubectl --kubeconfig ${cp.kubeconfigPath} get namespaces`);
+    return {
+      component: 'control-plane',
+      url: cp.url,
+      async close() {
+        await cp.stop();
+        return { abandoned: 0 };
+      },
+    };
+  },
+});
