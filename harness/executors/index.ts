@@ -11,9 +11,10 @@ import type { ExecutorModule } from './executor.ts';
 import { holdConnections, type HoldConnectionsConfig } from './hold-connections.ts';
 import { rampingArrivalRate, type RampingArrivalRateConfig } from './ramping-arrival-rate.ts';
 import { rampingVus, type RampingVusConfig } from './ramping-vus.ts';
+import { reconcileChurn, type ReconcileChurnConfig } from './reconcile-churn.ts';
 
 /** Any executor's config, as the plan holds it. */
-export type ExecutorConfig = ConstantArrivalRateConfig | RampingArrivalRateConfig | ConstantVusConfig | RampingVusConfig | HoldConnectionsConfig | BulkTransferConfig | CapacitySweepConfig;
+export type ExecutorConfig = ConstantArrivalRateConfig | RampingArrivalRateConfig | ConstantVusConfig | RampingVusConfig | HoldConnectionsConfig | BulkTransferConfig | CapacitySweepConfig | ReconcileChurnConfig;
 
 // Keys are taken from each module's own `type`, so a key and its module cannot disagree.
 export const executors = {
@@ -24,12 +25,13 @@ export const executors = {
   [holdConnections.type]: holdConnections,
   [bulkTransfer.type]: bulkTransfer,
   [capacitySweep.type]: capacitySweep,
+  [reconcileChurn.type]: reconcileChurn,
 } as const satisfies Record<string, ExecutorModule<ExecutorConfig>>;
 
 export type ExecutorType = keyof typeof executors;
 
 /** Every executor's config schema, for the plan's `z.discriminatedUnion('executor', ...)`. */
-export const executorSchemas = [constantArrivalRate.schema, rampingArrivalRate.schema, constantVus.schema, rampingVus.schema, holdConnections.schema, bulkTransfer.schema, capacitySweep.schema] as const;
+export const executorSchemas = [constantArrivalRate.schema, rampingArrivalRate.schema, constantVus.schema, rampingVus.schema, holdConnections.schema, bulkTransfer.schema, capacitySweep.schema, reconcileChurn.schema] as const;
 
 /** The executor registered under `type`; throws a scenario error naming the known ones otherwise. */
 export function getExecutor(type: string): ExecutorModule<ExecutorConfig> {
