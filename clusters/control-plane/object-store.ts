@@ -102,13 +102,16 @@ export class ObjectStore {
     return this.write('MODIFIED', kindKey, structuredClone(obj), previous);
   }
 
-  /** Removes an object; the DELETED change carries a new resourceVersion, as etcd's delete revision. */
-  delete(kindKey: string, namespace: string, name: string): KubeObject | undefined {
+  /**
+   * Removes an object; the DELETED change carries a new resourceVersion, as etcd's delete
+   * revision, and `finalState` when given (an update that removed the last finalizer).
+   */
+  delete(kindKey: string, namespace: string, name: string, finalState?: KubeObject): KubeObject | undefined {
     const byName = this.objects.get(kindKey);
     const previous = byName?.get(objectKey(namespace, name));
     if (byName === undefined || previous === undefined) return undefined;
     byName.delete(objectKey(namespace, name));
-    const gone = structuredClone(previous);
+    const gone = structuredClone(finalState ?? previous);
     gone.metadata.resourceVersion = String(++this.revision);
     this.record({ type: 'DELETED', kindKey, resourceVersion: this.revision, object: gone, previous });
     return structuredClone(gone);

@@ -116,7 +116,7 @@ function handleResource(ctx: RouterContext, t: ResourceTarget, req: ApiRequest, 
         }
         const { items, resourceVersion } = api.list(type, namespace, selectors());
         if (table) return ok(toTable(type, items, resourceVersion));
-        return ok({ kind: type.listKind, apiVersion: items[0]?.apiVersion ?? gv(type), metadata: { resourceVersion }, items });
+        return ok({ kind: type.listKind, apiVersion: gv(type), metadata: { resourceVersion }, items });
       }
       case 'POST': {
         if (type.namespaced && namespace === undefined) throw new ApiError('MethodNotAllowed', `POST to all namespaces is not allowed: use /namespaces/<ns>/${type.plural}`);

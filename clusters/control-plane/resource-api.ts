@@ -179,8 +179,7 @@ export class ResourceApi {
     if (isDeepStrictEqual(comparable, next)) return asVersion(type, existing);
     if (options.dryRun) return next;
     if (next.metadata.deletionTimestamp !== undefined && (next.metadata.finalizers ?? []).length === 0) {
-      this.store.update(kindKey, next);
-      return asVersion(type, this.store.delete(kindKey, next.metadata.namespace ?? '', name)!);
+      return asVersion(type, this.store.delete(kindKey, next.metadata.namespace ?? '', name, next)!);
     }
     return asVersion(type, this.store.update(kindKey, next));
   }

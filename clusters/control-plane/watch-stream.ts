@@ -57,13 +57,15 @@ export function serveWatch(res: ServerResponse, store: ObjectStore, req: WatchRe
   });
 
   let ended = false;
-  const timers: NodeJS.Timeout[] = [];
+  let timeout: NodeJS.Timeout | undefined;
+  let bookmarks: NodeJS.Timeout | undefined;
   let unsubscribe = () => {};
   const end = () => {
     if (ended) return;
     ended = true;
     unsubscribe();
-    for (const t of timers) clearTimeout(t);
+    clearTimeout(timeout);
+    clearInterval(bookmarks);
     if (!res.writableEnded) res.end();
   };
   res.once('close', end);
@@ -80,10 +82,7 @@ export function serveWatch(res: ServerResponse, store: ObjectStore, req: WatchRe
     for (const change of changes) sendChange(change);
   }
   unsubscribe = store.subscribe(sendChange);
-  timers.push(setTimeout(() => { if (req.allowBookmarks) bookmark(); end(); }, req.timeoutSeconds * 1000));
-  if (req.allowBookmarks) {
-    const tick = () => { bookmark(); timers.push(setTimeout(tick, req.bookmarkIntervalMs)); };
-    timers.push(setTimeout(tick, req.bookmarkIntervalMs));
-  }
+  timeout = setTimeout(() => { if (req.allowBookmarks) bookmark(); end(); }, req.timeoutSeconds * 1000);
+  if (req.allowBookmarks) bookmarks = setInterval(bookmark, req.bookmarkIntervalMs);
   return { end };
 }
