@@ -8,6 +8,7 @@ import { datasetsSchema } from '../drivers/http-dataset-schema.ts';
 import { httpRequestSchema } from '../drivers/http-request-schema.ts';
 import { k8sDriverSchema } from '../drivers/k8s-schema.ts';
 import { tcpDriverSchema } from '../drivers/tcp-schema.ts';
+import { wsDriverSchema } from '../drivers/ws-schema.ts';
 import { executorSchemas } from '../executors/index.ts';
 import { thresholdsSchema } from '../thresholds/threshold-schema.ts';
 import { componentSchema } from './component-schema.ts';
@@ -27,6 +28,7 @@ const thinkTimeSchema = z
 const workloadCommon = {
   http: httpRequestSchema.optional().describe('drive HTTP requests: one request, a weighted mix (`requests:`) or a sequence (`steps:`) per iteration'),
   tcp: tcpDriverSchema.optional().describe('drive bulk TCP transfers: connect, write `send` bytes, half-close, read the echo; throughput in tunnel_throughput'),
+  ws: wsDriverSchema.optional().describe('drive a WebSocket realtime service: held connections subscribe to rooms, iterations publish (or ping); ws_* metrics, message_latency end to end'),
   k8s: k8sDriverSchema.optional().describe('create Kubernetes objects (custom resources) and watch them reconcile: reconcile_lag, for the reconcile-churn executor'),
   workers: z.number().int().min(0).max(64).default(0).describe('worker threads generating this workload (0: the main thread); the rate and VUs are split between them and histograms merged exactly'),
   startTime: duration().default(0).describe('delay before this workload starts, from the start of the run'),
@@ -34,7 +36,7 @@ const workloadCommon = {
   thinkTime: thinkTimeSchema.optional().describe('closed model only (constant-vus, ramping-vus): each VU pauses this long after every iteration before its next, e.g. 1s, or uniform (seeded) within { min: 1s, max: 3s }, as locust\'s wait_time; the pause is not part of iteration_duration'),
 };
 
-const DRIVER_KEYS = ['http', 'tcp', 'k8s'] as const;
+const DRIVER_KEYS = ['http', 'tcp', 'k8s', 'ws'] as const;
 
 const [firstExecutor, ...moreExecutors] = executorSchemas.map((s) => s.extend(workloadCommon));
 

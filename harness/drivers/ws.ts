@@ -1,0 +1,222 @@
+/**
+ * The `ws:` driver (k6's WebSocket metric names): ws_connecting (handshake), ws_sessions,
+ * ws_msgs_sent, ws_msgs_received, plus message_latency measured end to end, from the publisher's
+ * send to each subscriber's receipt, and message_delivery from per-publisher sequence numbers.
+ *
+ * hold(): one subscriber connection (room-(vu mod rooms)), resolved once "subscribed" arrived.
+ * iterate(): `send: publish` publishes one message through one of `publishers` connections of this
+ * thread and waits for its ack; `send: ping` does a ping/pong round trip on the VU's own
+ * connection. Publishers and subscribers may live in different workloads and threads: a payload
+ * carries its send time as wall-clock ms (performance.timeOrigin + now(), shared by the threads of
+ * one process), its publisher's id and a per-room sequence number.
+ */
+import { randomBytes } from 'node:crypto';
+import { threadId } from 'node:worker_threads';
+import { M } from '../metrics/metric-names.ts';
+import type { CounterHandle, RateHandle, TrendHandle } from '../metrics/recorder.ts';
+import type { Driver, DriverDeps, HeldConnection, IterationContext } from './driver.ts';
+import { WsClient } from './ws-client.ts';
+import type { WsDriverConfig } from './ws-schema.ts';
+
+/** Wall-clock milliseconds with sub-millisecond resolution, comparable across worker threads. */
+export function epochMs(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/** The ws:// URLs a `target` names: components' http endpoints become ws://, with the path and token. */
+export function wsUrls(config: Pick<WsDriverConfig, 'target' | 'path' | 'token'>, endpoints: Readonly<Record<string, string>>): string[] {
+  const targets = Array.isArray(config.target) ? config.target : [config.target];
+  return targets.map((target) => {
+    const raw = Object.prototype.hasOwnProperty.call(endpoints, target) ? endpoints[target]! : target;
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      throw new Error(`ws target "${target}" is neither a component nor a ws:// URL`);
+    }
+    if (url.protocol === 'http:') url.protocol = 'ws:';
+    else if (url.protocol === 'https:') url.protocol = 'wss:';
+    else if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw new Error(`ws target "${target}" (${raw}) must be ws://, wss:// or a component's http:// endpoint`);
+    // a URL written with its own path keeps it; a bare endpoint gets `path`
+    if (url.pathname === '/' || url.pathname === '') url.pathname = config.path;
+    url.searchParams.set('token', config.token);
+    return url.href;
+  });
+}
+
+/** Per-publisher sequence tracking of one subscriber: a gap is that many messages not delivered. */
+export class DeliveryTracker {
+  private readonly last = new Map<string, number>();
+  constructor(private readonly delivery: RateHandle) {}
+
+  /** Records one received message of publisher `key` with sequence number `seq`. */
+  received(key: string, seq: number): void {
+    const last = this.last.get(key);
+    if (last !== undefined && seq <= last) return; // a duplicate or late copy says nothing new
+    if (last !== undefined) for (let missing = seq - last - 1; missing > 0; missing--) this.delivery.add(false);
+    this.delivery.add(true);
+    this.last.set(key, seq);
+  }
+}
+
+interface Publisher { id: string; client: WsClient; seq: Map<string, number> }
+
+export function createWsDriver(config: WsDriverConfig, deps: DriverDeps): Driver {
+  return new WsDriver(config, deps);
+}
+
+class WsDriver implements Driver {
+  private readonly urls: string[];
+  private readonly padding: string;
+  private readonly connecting: TrendHandle;
+  private readonly sessions: CounterHandle;
+  private readonly sent: CounterHandle;
+  private readonly received: CounterHandle;
+  private readonly fanoutLatency: TrendHandle;
+  private readonly pingLatency: TrendHandle;
+  private readonly delivery: RateHandle;
+  private readonly connectionSuccess: RateHandle;
+  private readonly publishAcked: RateHandle;
+  private readonly pongReceived: RateHandle;
+  private readonly clients = new Set<WsClient>();
+  private readonly publishers: (Promise<Publisher> | undefined)[] = [];
+  private readonly pingClients = new Map<number, Promise<WsClient>>();
+  private readonly idPrefix = `${process.pid}.${threadId}.${randomBytes(3).toString('hex')}`;
+  private opened = 0;
+  private closed = false;
+
+  constructor(private readonly config: WsDriverConfig, private readonly deps: DriverDeps) {
+    this.urls = wsUrls(config, deps.endpoints);
+    this.padding = 'x'.repeat(config.payloadSize);
+    const { recorder, tags } = deps;
+    this.connecting = recorder.trend(M.wsConnecting, tags);
+    this.sessions = recorder.counter(M.wsSessions, tags);
+    this.sent = recorder.counter(M.wsMsgsSent, tags);
+    this.received = recorder.counter(M.wsMsgsReceived, tags);
+    this.fanoutLatency = recorder.trend(M.messageLatency, { ...tags, kind: 'fanout' });
+    this.pingLatency = recorder.trend(M.messageLatency, { ...tags, kind: 'ping' });
+    this.delivery = recorder.rate(M.messageDelivery, tags);
+    this.connectionSuccess = recorder.rate(M.connectionSuccess, tags);
+    this.publishAcked = recorder.rate(M.checks, { ...tags, check: 'publish acknowledged' });
+    this.pongReceived = recorder.rate(M.checks, { ...tags, check: 'pong received' });
+  }
+
+  async hold(ctx: IterationContext): Promise<HeldConnection> {
+    const client = await this.connect(ctx.signal);
+    if (this.config.subscribe) {
+      const room = `room-${ctx.vu % this.config.rooms}`;
+      const tracker = new DeliveryTracker(this.delivery);
+      client.onMessage = (m) => {
+        const p = m['payload'] as { p?: unknown; s?: unknown; t?: unknown } | null;
+        if (p === null || typeof p !== 'object') return;
+        if (typeof p.t === 'number') this.fanoutLatency.add(Math.max(0, epochMs() - p.t));
+        if (typeof p.p === 'string' && typeof p.s === 'number') tracker.received(`${p.p}|${String(m['room'])}`, p.s);
+      };
+      try {
+        await client.request({ type: 'subscribe', room }, this.config.timeout);
+      } catch (err) {
+        client.terminate();
+        throw new Error(`subscribe ${room}: ${(err as Error).message}`);
+      }
+    }
+    return { ended: client.ended, close: () => client.close() };
+  }
+
+  async iterate(ctx: IterationContext): Promise<void> {
+    if (ctx.signal.aborted || this.closed) return;
+    if (this.config.send === 'ping') return this.ping(ctx);
+    const slot = ctx.iteration % this.config.publishers;
+    let publisher: Publisher;
+    try {
+      publisher = await this.publisher(slot, ctx.signal);
+    } catch {
+      if (!ctx.signal.aborted) this.publishAcked.add(false);
+      return;
+    }
+    const room = `room-${ctx.iteration % this.config.rooms}`;
+    const seq = (publisher.seq.get(room) ?? 0) + 1;
+    publisher.seq.set(room, seq);
+    this.sent.add(1);
+    try {
+      await publisher.client.request({ type: 'publish', room, payload: { p: publisher.id, s: seq, t: epochMs(), x: this.padding } }, this.config.timeout);
+      this.publishAcked.add(true);
+    } catch {
+      if (!ctx.signal.aborted) this.publishAcked.add(false);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const c of this.clients) c.terminate();
+    this.clients.clear();
+  }
+
+  private async ping(ctx: IterationContext): Promise<void> {
+    let opening = this.pingClients.get(ctx.vu);
+    if (opening === undefined) {
+      opening = this.connect(ctx.signal, true);
+      this.pingClients.set(ctx.vu, opening);
+    }
+    let client: WsClient;
+    try {
+      client = await opening;
+    } catch {
+      this.pingClients.delete(ctx.vu);
+      if (!ctx.signal.aborted) this.pongReceived.add(false);
+      return;
+    }
+    if (!client.open) {
+      this.pingClients.delete(ctx.vu);
+      return this.ping(ctx);
+    }
+    const t0 = this.deps.clock.now();
+    this.sent.add(1);
+    try {
+      await client.request({ type: 'ping' }, this.config.timeout);
+      this.pingLatency.add(this.deps.clock.now() - t0);
+      this.pongReceived.add(true);
+    } catch {
+      if (!ctx.signal.aborted) this.pongReceived.add(false);
+    }
+  }
+
+  /** The publisher in `slot`, opened (again) when it has none or its connection ended. */
+  private async publisher(slot: number, signal: AbortSignal): Promise<Publisher> {
+    const existing = this.publishers[slot];
+    if (existing !== undefined) {
+      const p = await existing.catch(() => null);
+      if (p !== null && p.client.open) return p;
+      if (this.publishers[slot] !== existing) return this.publisher(slot, signal);
+    }
+    const opening = this.connect(signal, true).then((client) => ({ id: `${this.idPrefix}.${slot}.${this.opened}`, client, seq: new Map<string, number>() }));
+    this.publishers[slot] = opening;
+    opening.catch(() => { if (this.publishers[slot] === opening) this.publishers[slot] = undefined; });
+    return opening;
+  }
+
+  /** Opens one connection to the next target (and source address) in turn; `own` records connection_success here (the executor does it for held ones). */
+  private async connect(signal: AbortSignal, own = false): Promise<WsClient> {
+    const n = this.opened++;
+    const url = this.urls[n % this.urls.length]!;
+    const localAddress = this.config.sourceAddresses > 1 && /^wss?:\/\/127\./.test(url) ? `127.0.0.${1 + (Math.floor(n / this.urls.length) % this.config.sourceAddresses)}` : undefined;
+    const t0 = this.deps.clock.now();
+    let client: WsClient;
+    try {
+      client = await WsClient.open({ url, localAddress, timeoutMs: this.config.timeout, signal });
+    } catch (err) {
+      if (own && !signal.aborted) this.connectionSuccess.add(false);
+      throw err;
+    }
+    this.connecting.add(this.deps.clock.now() - t0);
+    this.sessions.add(1);
+    if (own) this.connectionSuccess.add(true);
+    if (this.closed) {
+      client.terminate();
+      throw new Error('driver closed');
+    }
+    this.clients.add(client);
+    void client.ended.then(() => this.clients.delete(client));
+    client.onFrame = () => this.received.add(1);
+    return client;
+  }
+}
