@@ -3,8 +3,8 @@
  *
  * Client -> server:
  *   {"type":"ping","id"?}                         -> {"type":"pong","id","ts"}
- *   {"type":"subscribe","room"}                   -> {"type":"subscribed","room"} once the room's messages flow
- *   {"type":"unsubscribe","room"}                 -> {"type":"unsubscribed","room"}
+ *   {"type":"subscribe","room","id"?}             -> {"type":"subscribed","room","id"} once the room's messages flow
+ *   {"type":"unsubscribe","room","id"?}           -> {"type":"unsubscribed","room","id"}
  *   {"type":"publish","room","payload","id"?}     -> {"type":"published","id","ts"} once the broker took it;
  *       every subscriber of the room (on any instance, the publisher included if subscribed) gets
  *       {"type":"message","room","payload","id","ts"}: `ts` is the accepting instance's clock (ms
@@ -17,8 +17,8 @@ const ROOM = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export type ClientMessage =
   | { type: 'ping'; id: unknown }
-  | { type: 'subscribe'; room: string }
-  | { type: 'unsubscribe'; room: string }
+  | { type: 'subscribe'; room: string; id: unknown }
+  | { type: 'unsubscribe'; room: string; id: unknown }
   | { type: 'publish'; room: string; payload: unknown; id: unknown };
 
 export type ParseResult = { ok: true; message: ClientMessage } | { ok: false; code: string; message: string; id?: unknown };
@@ -43,7 +43,7 @@ export function parseClientMessage(text: string): ParseResult {
       const room = m['room'];
       if (typeof room !== 'string' || !ROOM.test(room)) return { ok: false, code: 'bad-room', message: 'room must be 1-128 characters of A-Z a-z 0-9 . _ : -', id };
       if (m['type'] === 'publish') return { ok: true, message: { type: 'publish', room, payload: m['payload'] ?? null, id } };
-      return { ok: true, message: { type: m['type'], room } };
+      return { ok: true, message: { type: m['type'], room, id } };
     }
     default:
       return { ok: false, code: 'unknown-type', message: 'type must be ping, subscribe, unsubscribe or publish', id };

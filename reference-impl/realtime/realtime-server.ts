@@ -196,12 +196,12 @@ export async function startRealtimeServer(options: ComponentOptions<typeof realt
         return reply(c, JSON.stringify({ type: 'pong', id: m.id, ts: Date.now() }));
       case 'subscribe':
         return void join(c, m.room).then(
-          () => reply(c, JSON.stringify({ type: 'subscribed', room: m.room })),
-          (err: unknown) => reply(c, errorFrame('subscribe-failed', `could not subscribe to ${m.room}: ${(err as Error).message}`)),
+          () => reply(c, JSON.stringify({ type: 'subscribed', room: m.room, id: m.id })),
+          (err: unknown) => reply(c, errorFrame('subscribe-failed', `could not subscribe to ${m.room}: ${(err as Error).message}`, m.id)),
         );
       case 'unsubscribe':
         leave(c, m.room);
-        return reply(c, JSON.stringify({ type: 'unsubscribed', room: m.room }));
+        return reply(c, JSON.stringify({ type: 'unsubscribed', room: m.room, id: m.id }));
       case 'publish': {
         const message: RoomMessage = { room: m.room, payload: m.payload, id: m.id, ts: Date.now() };
         return void batcher.publish(message).then(
