@@ -13,6 +13,9 @@ import { validateAgainstSchema, type UnknownFieldPolicy } from './schema-validat
 import type { Selector } from './selectors.ts';
 import { alreadyExists, ApiError, conflict, invalid, notFound } from './status-errors.ts';
 
+/** Namespaces the apiserver refuses to delete. */
+const PROTECTED_NAMESPACES = ['default', 'kube-system', 'kube-public'];
+
 export type Subresource = 'status' | 'scale' | undefined;
 
 export interface WriteOptions {
@@ -102,6 +105,9 @@ export class ResourceApi {
   /** DELETE: held by finalizers (deletionTimestamp set), else removed; dependents go to the garbage collector. */
   delete(type: ResourceType, namespace: string | undefined, name: string, options: DeleteOptions = {}): KubeObject {
     const existing = this.existing(type, namespace, name);
+    if (!type.custom && type.plural === 'namespaces' && PROTECTED_NAMESPACES.includes(name)) {
+      throw new ApiError('Forbidden', `namespaces "${name}" is forbidden: this namespace may not be deleted`);
+    }
     const pre = options.preconditions;
     if (pre?.uid && pre.uid !== existing.metadata.uid) {
       throw conflict(type.plural, type.group, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${existing.metadata.uid}`);

@@ -6,11 +6,11 @@
 
 export type StatusReason =
   | 'NotFound' | 'AlreadyExists' | 'Conflict' | 'Invalid' | 'BadRequest' | 'MethodNotAllowed'
-  | 'Gone' | 'Expired' | 'Unauthorized' | 'RequestEntityTooLarge' | 'UnsupportedMediaType' | 'InternalError' | 'NotAcceptable';
+  | 'Gone' | 'Expired' | 'Unauthorized' | 'Forbidden' | 'RequestEntityTooLarge' | 'UnsupportedMediaType' | 'InternalError' | 'NotAcceptable';
 
 const CODES: Readonly<Record<StatusReason, number>> = {
   NotFound: 404, AlreadyExists: 409, Conflict: 409, Invalid: 422, BadRequest: 400, MethodNotAllowed: 405,
-  Gone: 410, Expired: 410, Unauthorized: 401, RequestEntityTooLarge: 413, UnsupportedMediaType: 415,
+  Gone: 410, Expired: 410, Unauthorized: 401, Forbidden: 403, RequestEntityTooLarge: 413, UnsupportedMediaType: 415,
   InternalError: 500, NotAcceptable: 406,
 };
 

@@ -115,5 +115,6 @@ describe('control-plane ResourceApi', () => {
     assert.throws(() => api.delete(configmaps, 'default', 'a', { preconditions: { uid: 'other' } }), isApiError(409));
     assert.throws(() => api.delete(configmaps, 'default', 'a', { preconditions: { resourceVersion: '1' } }), isApiError(409));
     assert.throws(() => api.get(configmaps, 'default', 'missing'), (e: unknown) => e instanceof ApiError && e.reason === 'NotFound');
+    assert.throws(() => api.delete(type('namespaces'), undefined, 'default'), (e: unknown) => e instanceof ApiError && e.code === 403);
   });
 });
