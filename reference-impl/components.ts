@@ -7,6 +7,7 @@ import type { RegisteredComponent } from './common/component.ts';
 import { echoComponent } from './echo/echo-component.ts';
 import { fskComponent } from './fsk/fsk-component.ts';
 import { operatorComponent } from './operator/operator-component.ts';
+import { proxyComponent } from './proxy/proxy-component.ts';
 import { realtimeComponent } from './realtime/realtime-component.ts';
 import { redisComponent } from './realtime/redis-component.ts';
 import { tcpEchoComponent } from './tcp-echo/tcp-echo-component.ts';
@@ -19,6 +20,7 @@ export const COMPONENTS: Readonly<Record<string, RegisteredComponent>> = {
   echo: echoComponent,
   fsk: fskComponent,
   operator: operatorComponent,
+  proxy: proxyComponent,
   realtime: realtimeComponent,
   redis: redisComponent,
   'tcp-echo': tcpEchoComponent,

@@ -1,0 +1,165 @@
+/**
+ * One proxy worker: an HTTP/1.1 server that forwards every request except the admin paths to an
+ * upstream picked by UpstreamSet, over undici keep-alive pools. The request path does no logging.
+ * On `drain` it stops accepting, answers in-flight requests with `Connection: close`, closes idle
+ * connections, cuts what is left at the deadline and reports its final counters before exiting.
+ */
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pipeline } from 'node:stream';
+import type { Logger } from '../common/logger.ts';
+import { emptyRequests, type Outcome, type ToPrimary, type ToWorker, type WorkerSetup, type WorkerSnapshot } from './proxy-ipc.ts';
+import { UpstreamSet, type Upstream } from './upstream-set.ts';
+
+/** Request headers that describe one hop, not the request (RFC 9110 7.6.1), plus those undici sets itself. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'expect']);
+/** Errors raised before anything reached the upstream, so another upstream may be tried. */
+const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+const IDLE_SWEEP_MS = 20;
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+const METRICS_TIMEOUT_MS = 2_000;
+
+export interface WorkerHandle {
+  port: number;
+  /** handles one message from the primary */
+  onMessage(msg: ToWorker): void;
+}
+
+/** Starts the worker's server; `send` carries messages to the primary. */
+export async function startProxyWorker(setup: WorkerSetup, send: (msg: ToPrimary, done?: () => void) => void, logger: Logger, exit: (code: number) => void): Promise<WorkerHandle> {
+  const { config } = setup;
+  const upstreams = new UpstreamSet(config, setup.healthy);
+  const failureStatuses = new Set(config.failureStatuses);
+  const requests = emptyRequests();
+  let inFlight = 0;
+  let draining = false;
+  let nextMetricsId = 0;
+  const metricsWaiters = new Map<number, (text: string | null) => void>();
+
+  const server = createServer({ keepAlive: true, noDelay: true, highWaterMark: config.buffers.highWaterMark, maxHeaderSize: config.buffers.maxHeaderSize });
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
+
+  const finish = (res: ServerResponse, outcome: Outcome, status: number, text: string): void => {
+    requests[outcome]++;
+    if (res.headersSent || res.destroyed) { res.destroy(); return; }
+    res.writeHead(status, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+  };
+
+  const forward = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const hasBody = req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
+    let u: Upstream | null = upstreams.pick();
+    const headers = requestHeaders(req.headers, req.socket.remoteAddress);
+    while (u !== null) {
+      try {
+        const r = await u.pool.request({ path: req.url!, method: req.method as 'GET', headers, body: hasBody ? req : null, highWaterMark: config.buffers.highWaterMark });
+        const failed = failureStatuses.has(r.statusCode);
+        upstreams.record(u, !failed);
+        requests[failed ? 'upstream_5xx' : 'ok']++;
+        if (res.destroyed) { r.body.destroy(); requests.client_abort++; return; }
+        res.writeHead(r.statusCode, responseHeaders(r.headers));
+        await new Promise<void>((resolve) => pipeline(r.body, res, () => resolve()));
+        return;
+      } catch (err) {
+        upstreams.record(u, false);
+        const code = (err as { code?: string }).code ?? '';
+        if (!hasBody && config.retryOnConnectError && CONNECT_ERRORS.has(code)) {
+          u = upstreams.pick(u);
+          continue;
+        }
+        finish(res, 'upstream_error', 502, `bad gateway: ${code || (err as Error).message}\n`);
+        return;
+      }
+    }
+    finish(res, 'no_upstream', 503, 'no healthy upstream\n');
+  };
+
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    inFlight++;
+    res.once('close', () => { inFlight--; });
+    if (draining) res.shouldKeepAlive = false;
+    const path = req.url ?? '/';
+    if (path === config.admin.healthPath) {
+      finishAdmin(res, draining ? 503 : 200, draining ? 'draining\n' : 'ok\n');
+    } else if (path === config.admin.metricsPath) {
+      const id = nextMetricsId++;
+      const timer = setTimeout(() => metricsWaiters.get(id)?.(null), METRICS_TIMEOUT_MS);
+      metricsWaiters.set(id, (text) => {
+        clearTimeout(timer);
+        metricsWaiters.delete(id);
+        if (text === null) finishAdmin(res, 503, 'metrics unavailable: the primary did not answer\n');
+        else finishAdmin(res, 200, text, 'text/plain; version=0.0.4; charset=utf-8');
+      });
+      send({ t: 'metrics', id });
+    } else {
+      void forward(req, res);
+    }
+  });
+
+  const snapshot = (): WorkerSnapshot => ({ requests: { ...requests }, inFlight, upstreams: upstreams.snapshot() });
+
+  const drain = (deadlineMs: number): void => {
+    if (draining) return;
+    draining = true;
+    let abandoned = 0;
+    const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
+    const deadline = setTimeout(() => { abandoned = inFlight; server.closeAllConnections(); }, deadlineMs);
+    server.close(() => {
+      clearInterval(sweep);
+      clearTimeout(deadline);
+      void upstreams.close().finally(() => {
+        logger.info({ generation: setup.generation, abandoned }, 'worker drained');
+        send({ t: 'final', snap: snapshot(), abandoned }, () => exit(0));
+      });
+    });
+    server.closeIdleConnections();
+  };
+
+  const port = await new Promise<number>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host: setup.host, port: setup.port }, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+
+  return {
+    port,
+    onMessage(msg) {
+      switch (msg.t) {
+        case 'health': upstreams.setHealth(msg.healthy); break;
+        case 'drain': drain(msg.deadlineMs); break;
+        case 'snapshot': send({ t: 'snapshot', id: msg.id, snap: snapshot() }); break;
+        case 'metrics-text': metricsWaiters.get(msg.id)?.(msg.text); break;
+      }
+    },
+  };
+}
+
+function finishAdmin(res: ServerResponse, status: number, text: string, type = 'text/plain'): void {
+  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function requestHeaders(h: IncomingHttpHeaders, remote: string | undefined): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const k in h) {
+    if (HOP_BY_HOP.has(k)) continue;
+    const v = h[k];
+    if (v !== undefined) out[k] = v;
+  }
+  const xff = h['x-forwarded-for'];
+  out['x-forwarded-for'] = xff === undefined ? (remote ?? '') : `${String(xff)}, ${remote ?? ''}`;
+  return out;
+}
+
+function responseHeaders(h: Record<string, string | string[] | undefined>): OutgoingHttpHeaders {
+  const out: OutgoingHttpHeaders = {};
+  for (const k in h) {
+    if (HOP_BY_HOP.has(k)) continue;
+    const v = h[k];
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
+}
