@@ -1,5 +1,5 @@
 /**
- * npm run bench:gate [-- --runs 20 --seconds 10 --rate 400 --p95 10 --max-regression 5]
+ * npm run bench:gate [-- --runs 20 --seconds 10 --rate 400 --p95 10 --max-regression 5 --save DIR]
  *
  * Does the p95 regression gate (reports/compare/) hold up on this machine (2 cores shared with
  * other engineers' test suites)? Three echo processes run for the whole bench: A and A2 with the
@@ -17,6 +17,8 @@
  * Ends with one JSON line.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { median } from 'simple-statistics';
@@ -88,6 +90,7 @@ async function main(): Promise<void> {
     maxRegression: positiveOption(argv, 'max-regression', 5) / 100,
     p95: positiveOption(argv, 'p95', 10),
   };
+  const saveDir = argv.includes('--save') ? argv[argv.indexOf('--save') + 1] ?? null : null;
   const ac = new AbortController();
   const onSigint = (): void => ac.abort('SIGINT');
   process.once('SIGINT', onSigint);
@@ -109,8 +112,17 @@ async function main(): Promise<void> {
     const [urlA, urlA2, urlB] = await Promise.all([startEcho(delayA, children), startEcho(delayA, children), startEcho(delayB, children)]);
     say(`bench:gate: ${o.runs} A/A and ${o.runs} A/B comparisons, each two ${o.seconds} s runs at ${o.rate}/s side by side (after 1 s warm-up); gate --max-regression ${(o.maxRegression * 100).toFixed(0)}% on ${SPEC.metric}:${SPEC.stat}, ${DEFAULT_COMPARE.confidence * 100}% block-bootstrap interval, seconds paired`);
     const options = { ...DEFAULT_COMPARE, maxRegression: o.maxRegression, pairing: 'seconds' as const };
-    const pair = async (name: string, baseUrl: string, newUrl: string): Promise<[RunResult, RunResult]> =>
-      Promise.all([run(`bench-gate-${name}-baseline`, baseUrl, o, ac.signal), run(`bench-gate-${name}-new`, newUrl, o, ac.signal)]);
+    let saved = 0;
+    const pair = async (name: string, baseUrl: string, newUrl: string): Promise<[RunResult, RunResult]> => {
+      const runs = await Promise.all([run(`bench-gate-${name}-baseline`, baseUrl, o, ac.signal), run(`bench-gate-${name}-new`, newUrl, o, ac.signal)]);
+      // --save DIR keeps every pair for re-judging offline (e.g. with caplab compare).
+      if (saveDir !== null) {
+        saved++;
+        await mkdir(saveDir, { recursive: true });
+        await Promise.all(runs.map((r, k) => writeFile(path.join(saveDir, `${String(saved).padStart(2, '0')}-${name}-${k === 0 ? 'baseline' : 'new'}.json`), JSON.stringify(r))));
+      }
+      return runs;
+    };
     const aa: Comparison[] = [];
     const ab: Comparison[] = [];
     const realised: number[] = [];

@@ -14,7 +14,9 @@
  * Why pairing: runs made at the same time (`seconds`: side by side, second t of A beside second t
  * of B) or one after the other in rounds (`rounds`: A_i then B_i) share the machine's state, which
  * on a shared machine moves p95 more than the change looked for. Resampling the pairs together
- * keeps that shared part out of the ratio's spread, as a paired test does.
+ * keeps that shared part out of the ratio's spread, as a paired test does. Side by side, the
+ * statistic is the median of the per-second ratios B(t)/A(t) instead: a loaded second slows both
+ * runs and cancels within its own ratio.
  * Why the median: one stalled second moves a mean; it does not move a median.
  */
 import { median, quantileSorted } from 'simple-statistics';
@@ -28,7 +30,7 @@ export interface BootstrapOptions {
 }
 
 export interface RatioInterval {
-  /** median of every candidate sample over median of every baseline sample */
+  /** median of every candidate sample over median of every baseline sample; with `seconds` pairing the median per-second ratio */
   ratio: number;
   low: number;
   high: number;
@@ -70,22 +72,19 @@ export function ratioOfMediansInterval(baseline: readonly number[][], candidate:
         const k = baseline.length === 1 ? 0 : rng.below(baseline.length);
         if (pairing === 'seconds') {
           blockIndices(baseline[k]!.length, rng, picks);
-          for (const j of picks) {
-            a.push(baseline[k]![j]!);
-            b.push(candidate[k]![j]!);
-          }
+          for (const j of picks) a.push(Math.log(candidate[k]![j]! / baseline[k]![j]!));
         } else {
           blockResample(baseline[k]!, rng, a);
           blockResample(candidate[k]!, rng, b);
         }
       }
     }
-    logs.push(Math.log(median(b) / median(a)));
+    logs.push(pairing === 'seconds' ? median(a) : Math.log(median(b) / median(a)));
   }
   logs.sort((x, y) => x - y);
   const tail = (1 - o.confidence) / 2;
   return {
-    ratio: median(candidate.flat()) / median(baseline.flat()),
+    ratio: pairing === 'seconds' ? Math.exp(median(baseline.flatMap((run, k) => run.map((v, j) => Math.log(candidate[k]![j]! / v))))) : median(candidate.flat()) / median(baseline.flat()),
     low: Math.exp(quantileSorted(logs, tail)),
     high: Math.exp(quantileSorted(logs, 1 - tail)),
     confidence: o.confidence,
