@@ -64,14 +64,11 @@ function remove(store: ObjectStore, kindKey: string, obj: KubeObject): void {
 function dependentsOf(store: ObjectStore, ownerUid: string): [string, KubeObject][] {
   const out: [string, KubeObject][] = [];
   for (const kindKey of store.kindKeys()) {
-    for (const obj of store.list(kindKey)) {
-      if ((obj.metadata.ownerReferences ?? []).some((r) => r.uid === ownerUid)) out.push([kindKey, obj]);
-    }
+    for (const obj of store.filter(kindKey, (o) => (o.metadata.ownerReferences ?? []).some((r) => r.uid === ownerUid))) out.push([kindKey, obj]);
   }
   return out;
 }
 
 function ownerExists(store: ObjectStore, uid: string): boolean {
-  for (const kindKey of store.kindKeys()) if (store.list(kindKey).some((o) => o.metadata.uid === uid)) return true;
-  return false;
+  return store.kindKeys().some((kindKey) => store.filter(kindKey, (o) => o.metadata.uid === uid).length > 0);
 }

@@ -82,6 +82,16 @@ export class ObjectStore {
     return out.sort((a, b) => objectKey(a.metadata.namespace ?? '', a.metadata.name!).localeCompare(objectKey(b.metadata.namespace ?? '', b.metadata.name!)));
   }
 
+  /**
+   * Objects of a kind (all namespaces) matching `predicate`, cloned; the predicate sees the stored
+   * objects without a copy and must not change them. For scans that keep few objects (owner lookups).
+   */
+  filter(kindKey: string, predicate: (obj: Readonly<KubeObject>) => boolean): KubeObject[] {
+    const out: KubeObject[] = [];
+    for (const obj of this.objects.get(kindKey)?.values() ?? []) if (predicate(obj)) out.push(structuredClone(obj));
+    return out;
+  }
+
   /** Every kind key that has objects. */
   kindKeys(): string[] {
     return [...this.objects.keys()];

@@ -164,10 +164,13 @@ export class PodRunner {
   /** Ready pods' URLs among those matching `matches`, for the Service proxy. */
   readyEndpoints(namespace: string, matches: (labels: Record<string, string>) => boolean): string[] {
     const urls: string[] = [];
-    for (const pod of this.store.list(PODS_KEY, namespace)) {
+    // runs for every proxied connection: look at the stored pods without copying them
+    this.store.filter(PODS_KEY, (pod) => {
+      if (pod.metadata.namespace !== namespace) return false;
       const running = this.pods.get(podKey(pod));
       if (running?.url !== undefined && running.containers.every((c) => c.ready) && matches(pod.metadata.labels ?? {})) urls.push(running.url);
-    }
+      return false;
+    });
     return urls;
   }
 
