@@ -3,7 +3,8 @@
  * LocalProcess, so the same spawning, logging and reaping), every other container is simulated
  * and starts after `simulatedStartMs`. A container with an httpGet readinessProbe is Ready while
  * the probe answers 2xx at its period; one without is Ready once it runs. A process that exits is
- * restarted after a second unless restartPolicy is Never. Deleting the pod stops its processes.
+ * restarted unless restartPolicy is Never, after 1 s doubling per restart up to 60 s
+ * (CrashLoopBackOff). Deleting the pod stops its processes.
  */
 import { LocalProcess } from '../../providers/local-process.ts';
 import { kindKeyOf, type KubeObject, type ObjectStore, type StoreChange } from '../object-store.ts';
@@ -15,7 +16,9 @@ import { podStatus, type ContainerState } from './pod-status.ts';
 const PODS = BUILTIN_TYPES.find((t) => t.group === '' && t.plural === 'pods')!;
 const PODS_KEY = kindKeyOf('', 'pods');
 const LISTEN_TIMEOUT_MS = 30_000;
-const RESTART_DELAY_MS = 1_000;
+/** CrashLoopBackOff as the kubelet does it, faster: 1 s doubling per restart, at most 60 s. */
+const RESTART_BASE_MS = 1_000;
+const RESTART_MAX_MS = 60_000;
 
 export interface PodRunnerOptions {
   /** how long a simulated container takes to start (and be Ready without a probe) */
@@ -94,7 +97,7 @@ class RunningPod {
       state.terminated = { exitCode: exit.code ?? 137, reason: exit.signal ?? 'Error', finishedAt: now() };
       if (this.url === proc.url) this.url = undefined;
       this.report();
-      if (this.restart) this.later(() => { state.restartCount++; void this.runProcess(spec, state); }, RESTART_DELAY_MS);
+      if (this.restart) this.later(() => { state.restartCount++; void this.runProcess(spec, state); }, Math.min(RESTART_MAX_MS, RESTART_BASE_MS * 2 ** state.restartCount));
     });
     try {
       const url = await proc.whenListening(LISTEN_TIMEOUT_MS, this.abort.signal);
