@@ -3,7 +3,7 @@
  * objects at `createRate` (one driver iteration each, open model: every create is scheduled at
  * its intended time and never waits for an earlier one), waits until all of them are reconciled
  * (the driver sees their ready condition) or `readyTimeout` after the last create, holds them for
- * `hold`, deletes them all by label and waits until the watch saw them go or `deleteTimeout`.
+ * `holdFor`, deletes them all by label and waits until the watch saw them go or `deleteTimeout`.
  * The driver records reconcile_lag per object; this executor records, per object, whether it
  * was reconciled in time (reconcile_ready) and whether it was seen deleted (reconcile_deleted).
  *
@@ -24,7 +24,7 @@ const schema = z.strictObject({
   count: z.number().int().min(1).max(100_000).describe('objects to create'),
   createRate: rate().refine((r) => r > 0, 'createRate must be above 0/s').default(10).describe('creates per second (default 10/s, as the seed\'s script)'),
   readyTimeout: duration().refine((ms) => ms > 0, 'readyTimeout must be longer than 0s').default(120_000).describe('after the last create, how long to wait for every object to be reconciled; the rest count as not ready (default 2m)'),
-  hold: duration().default(30_000).describe('how long to keep the objects once all are reconciled (or readyTimeout passed), before deleting them (default 30s)'),
+  holdFor: duration().default(30_000).describe('how long to keep the objects once all are reconciled (or readyTimeout passed), before deleting them (default 30s)'),
   deleteTimeout: duration().refine((ms) => ms > 0, 'deleteTimeout must be longer than 0s').default(60_000).describe('how long to wait for every object to be seen deleted (default 1m)'),
 });
 
@@ -37,7 +37,7 @@ function createPhaseMs(config: ReconcileChurnConfig): number {
 export const reconcileChurn = {
   type: 'reconcile-churn',
   schema,
-  duration: (config) => createPhaseMs(config) + config.readyTimeout + config.hold + config.deleteTimeout,
+  duration: (config) => createPhaseMs(config) + config.readyTimeout + config.holdFor + config.deleteTimeout,
   targetRate: (config, tMs) => (tMs >= 0 && tMs <= (config.count * 1000) / config.createRate ? config.createRate : 0),
   maxConcurrency: (config) => stripeShare(config.count, config.segment),
   shard: (config, index, count) => ({ ...config, segment: subSegment(config.segment, index, count) }),
@@ -98,7 +98,7 @@ async function runChurn(config: ReconcileChurnConfig, ctx: ExecutorContext): Pro
   // A refused create never had a chance to be reconciled: it counts as not ready.
   for (let i = 0; i < refused; i++) ready.add(false);
 
-  if (config.hold > 0) await clock.sleepUntil(clock.now() + config.hold, signal);
+  if (config.holdFor > 0) await clock.sleepUntil(clock.now() + config.holdFor, signal);
   if (signal.aborted) return { iterations: started, dropped: 0, interrupted: 0 };
 
   // Delete phase: one delete by label, then watch them go.

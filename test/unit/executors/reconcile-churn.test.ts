@@ -67,7 +67,7 @@ class FakeChurnDriver implements ChurnDriver {
 describe('reconcile-churn', () => {
   it('takes a count with the seed\'s defaults (10/s, 2m ready timeout, 30s hold, 1m delete timeout) and plans its duration', () => {
     const c = config({ count: 100 });
-    assert.deepEqual(c, { executor: 'reconcile-churn', count: 100, createRate: 10, readyTimeout: 120_000, hold: 30_000, deleteTimeout: 60_000 });
+    assert.deepEqual(c, { executor: 'reconcile-churn', count: 100, createRate: 10, readyTimeout: 120_000, holdFor: 30_000, deleteTimeout: 60_000 });
     // the last create at 9.9 s, then the three phase bounds
     assert.equal(reconcileChurn.duration(c), 9_900 + 120_000 + 30_000 + 60_000);
     assert.equal(reconcileChurn.schema.safeParse({ executor: 'reconcile-churn' }).success, false);
@@ -79,7 +79,7 @@ describe('reconcile-churn', () => {
     const clock = new TestClock();
     const driver = new FakeChurnDriver(clock, { readyMs: (i) => 100 + 10 * i });
     const t = testContext(clock, driver);
-    const run = reconcileChurn.run(config({ count: 10, createRate: '10/s', hold: '5s' }), t.ctx);
+    const run = reconcileChurn.run(config({ count: 10, createRate: '10/s', holdFor: '5s' }), t.ctx);
     await clock.runUntilIdle();
     assert.deepEqual(await run, { iterations: 10, dropped: 0, interrupted: 0 });
     assert.deepEqual(driver.creates.map((c) => c.intendedTime), [0, 100, 200, 300, 400, 500, 600, 700, 800, 900]);
@@ -97,7 +97,7 @@ describe('reconcile-churn', () => {
     const clock = new TestClock();
     const driver = new FakeChurnDriver(clock, { readyMs: (i) => (i % 2 === 0 ? 50 : null) });
     const t = testContext(clock, driver);
-    const run = reconcileChurn.run(config({ count: 4, createRate: '100/s', readyTimeout: '3s', hold: '1s' }), t.ctx);
+    const run = reconcileChurn.run(config({ count: 4, createRate: '100/s', readyTimeout: '3s', holdFor: '1s' }), t.ctx);
     await clock.runUntilIdle();
     await run;
     // last create at 30 ms, answered at 35; the wait ends 3 s later, then 1 s hold
@@ -110,7 +110,7 @@ describe('reconcile-churn', () => {
     const clock = new TestClock();
     const driver = new FakeChurnDriver(clock, { refuse: (i) => i === 1, keep: 1 });
     const t = testContext(clock, driver);
-    const run = reconcileChurn.run(config({ count: 3, hold: '0s', deleteTimeout: '2s' }), t.ctx);
+    const run = reconcileChurn.run(config({ count: 3, holdFor: '0s', deleteTimeout: '2s' }), t.ctx);
     await clock.runUntilIdle();
     assert.deepEqual(await run, { iterations: 3, dropped: 0, interrupted: 0 });
     const m = new Recorded(t.registry);
@@ -122,7 +122,7 @@ describe('reconcile-churn', () => {
     const clock = new TestClock();
     const driver = new FakeChurnDriver(clock);
     const t = testContext(clock, driver);
-    const shard = reconcileChurn.shard(config({ count: 5, createRate: '10/s', hold: '0s' }), 1, 2);
+    const shard = reconcileChurn.shard(config({ count: 5, createRate: '10/s', holdFor: '0s' }), 1, 2);
     const run = reconcileChurn.run(shard, t.ctx);
     await clock.runUntilIdle();
     assert.equal((await run).iterations, 2);
