@@ -291,6 +291,9 @@ export async function startRealtimeServer(options: ComponentOptions<typeof realt
       while (clients.size > 0 && performance.now() - started < deadlineMs) await sleep(DRAIN_POLL_MS);
       const abandoned = clients.size;
       for (const c of clients) c.ws.terminate();
+      // 'close' follows a terminate by a tick or two; wait for it so the counts are final
+      const cutAt = performance.now();
+      while (clients.size > 0 && performance.now() - cutAt < 1_000) await sleep(DRAIN_POLL_MS);
       const report = await httpDrained;
       await activeBroker.close();
       logger.info({ abandoned }, 'realtime drained');
