@@ -9,8 +9,11 @@
  * correlation inside each block.
  * Why runs: when a side has several runs (a baseline saved several times), seconds of one run
  * share its machine state; the outer level resamples whole runs, so the difference between runs
- * widens the interval instead of being averaged away. With one run per side that difference is
- * invisible, which is what the gate's allowed ratio and `caplab ab`'s interleaving are for.
+ * widens the interval instead of being averaged away. A side with one run (the new build, usually)
+ * has its own run's offset too, which no resampling of that run can show: when the other side has
+ * several runs, their spread (each run's log median about their mean, widened by sqrt(k/(k-1)))
+ * is lent to it as a random offset per replicate. With one run on each side the difference
+ * between runs is invisible, which is what the gate's allowed ratio and `caplab ab` are for.
  * Why pairing: runs made at the same time (`seconds`: side by side, second t of A beside second t
  * of B) or one after the other in rounds (`rounds`: A_i then B_i) share the machine's state, which
  * on a shared machine moves p95 more than the change looked for. Resampling the pairs together
@@ -61,22 +64,28 @@ export function ratioOfMediansInterval(baseline: readonly number[][], candidate:
   const a: number[] = [];
   const b: number[] = [];
   const picks: number[] = [];
+  const lentToA = baseline.length === 1 ? runOffsets(candidate) : [];
+  const lentToB = candidate.length === 1 ? runOffsets(baseline) : [];
   for (let i = 0; i < o.resamples; i++) {
     if (pairing === 'none') {
       resampleSide(baseline, rng, a);
       resampleSide(candidate, rng, b);
-    } else {
-      a.length = 0;
-      b.length = 0;
-      for (let r = 0; r < baseline.length; r++) {
-        const k = baseline.length === 1 ? 0 : rng.below(baseline.length);
-        if (pairing === 'seconds') {
-          blockIndices(baseline[k]!.length, rng, picks);
-          for (const j of picks) a.push(Math.log(candidate[k]![j]! / baseline[k]![j]!));
-        } else {
-          blockResample(baseline[k]!, rng, a);
-          blockResample(candidate[k]!, rng, b);
-        }
+      const offsetA = lentToA.length > 0 ? lentToA[rng.below(lentToA.length)]! : 0;
+      const offsetB = lentToB.length > 0 ? lentToB[rng.below(lentToB.length)]! : 0;
+      logs.push(Math.log(median(b) / median(a)) + offsetB - offsetA);
+      continue;
+    }
+    a.length = 0;
+    b.length = 0;
+    for (let r = 0; r < baseline.length; r++) {
+      const k = baseline.length === 1 ? 0 : rng.below(baseline.length);
+      if (pairing === 'seconds') {
+        // a holds log ratios of the same seconds: the statistic is their median
+        blockIndices(baseline[k]!.length, rng, picks);
+        for (const j of picks) a.push(Math.log(candidate[k]![j]! / baseline[k]![j]!));
+      } else {
+        blockResample(baseline[k]!, rng, a);
+        blockResample(candidate[k]!, rng, b);
       }
     }
     logs.push(pairing === 'seconds' ? median(a) : Math.log(median(b) / median(a)));
@@ -90,6 +99,15 @@ export function ratioOfMediansInterval(baseline: readonly number[][], candidate:
     confidence: o.confidence,
     resamples: o.resamples,
   };
+}
+
+/** Each run's log median about the runs' mean, widened by sqrt(k/(k-1)) (a sample's spread understates the population's); none for one run. */
+export function runOffsets(runs: readonly number[][]): number[] {
+  if (runs.length < 2) return [];
+  const logs = runs.map((r) => Math.log(median(r)));
+  const mean = logs.reduce((x, y) => x + y, 0) / logs.length;
+  const widen = Math.sqrt(runs.length / (runs.length - 1));
+  return logs.map((l) => (l - mean) * widen);
 }
 
 /** Fills `out` with one bootstrap replicate of a side: runs drawn with replacement, each block-resampled. */

@@ -67,6 +67,9 @@ export function compareRuns(baseline: readonly RunResult[], candidate: readonly 
     return m?.type === 'trend' ? m.unit : undefined;
   };
   const scenarios = new Set([...baseline, ...candidate].map((r) => r.scenario));
+  if (o.pairing === 'none' && baseline.length === 1 && candidate.length === 1) {
+    notes.push('one run on each side: how much runs differ is not in the interval; save several baseline runs (caplab baseline save) or compare with caplab ab');
+  }
   if (scenarios.size > 1) notes.push(`the runs are of different scenarios (${[...scenarios].join(', ')}): the ratio compares unlike things`);
   const values = (runs: { value: number }[][]): number[][] => runs.map((r) => r.map((p) => p.value));
   return { ...compareSamples(values(a), values(b), spec, o), unit: unitOf(candidate[0]) ?? unitOf(baseline[0]) ?? 'ms', notes };

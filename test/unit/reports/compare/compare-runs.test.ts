@@ -69,6 +69,14 @@ describe('compareSamples: the regression gate on per-second p95 samples', () => 
     assert.ok(wide.high - wide.low > 3 * (narrow.high - narrow.low), `${wide.low}-${wide.high} vs ${narrow.low}-${narrow.high}`);
   });
 
+  it('lends the baseline runs\' spread to a single new run: run-to-run noise is not read as a regression', () => {
+    const spread = [0.9, 1, 1.1].map((k, i) => logNormalSamples(30, 10 * k, 0.03, 90 + i));
+    const steady = [1, 1, 1].map((k, i) => logNormalSamples(30, 10 * k, 0.03, 90 + i));
+    const fresh = [logNormalSamples(30, 11.5, 0.03, 99)];
+    assert.equal(compareSamples(steady, fresh, P95, gate({ maxRegression: 0.05 })).verdict, 'regression');
+    assert.equal(compareSamples(spread, fresh, P95, gate({ maxRegression: 0.05 })).verdict, 'inconclusive');
+  });
+
   it('refuses paired sides of unequal size', () => {
     assert.throws(() => ratioOfMediansInterval([[1, 2]], [[1, 2], [3, 4]], DEFAULT_COMPARE, 'rounds'), /paired sides need as many runs each \(1 and 2\)/);
   });
