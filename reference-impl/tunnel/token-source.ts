@@ -11,6 +11,9 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { peekJwtClaims, signJwt } from './jwt.ts';
 
+/** The environment variable a tunnel agent reads its token from when no token flag is given (set by the RDEAgent operator from spec.authSecret). */
+export const AGENT_TOKEN_ENV = 'TUNNEL_AGENT_TOKEN';
+
 export interface TokenSource {
   /** 'static' | 'file' | 'command' | 'minted', for logs */
   readonly kind: string;

@@ -11,7 +11,7 @@ import { defineComponent } from '../common/component.ts';
 export const tunnelAgentFlags = {
   server: { kind: 'string', help: 'tunnel server WebSocket URL, e.g. ws://127.0.0.1:8080/ws (required)' },
   localTarget: { kind: 'string', help: 'host:port every stream is forwarded to, e.g. 127.0.0.1:8081 (required)' },
-  token: { kind: 'string', help: 'bearer token (JWT or token-file token), used as is' },
+  token: { kind: 'string', help: 'bearer token (JWT or token-file token), used as is; with no token flag, TUNNEL_AGENT_TOKEN is used' },
   tokenFile: { kind: 'string', help: 'file holding the token, re-read before every connect' },
   tokenCommand: { kind: 'string', help: 'shell command printing a token, run before every connect' },
   tokenSecret: { kind: 'string', help: 'HS256 secret: the agent mints its own JWTs (needs --agent-id and --owner)' },

@@ -14,7 +14,7 @@ import { dialWebSocket } from './dial-websocket.ts';
 import { parseHostPort, type LocalTarget } from './local-forward.ts';
 import type { tunnelAgentFlags } from './tunnel-agent-component.ts';
 import { TunnelAgent } from './tunnel-agent.ts';
-import { commandToken, fileToken, mintedToken, staticToken, type TokenSource } from './token-source.ts';
+import { AGENT_TOKEN_ENV, commandToken, fileToken, mintedToken, staticToken, type TokenSource } from './token-source.ts';
 
 type AgentFlags = ComponentOptions<typeof tunnelAgentFlags>;
 
@@ -108,9 +108,15 @@ export async function startTunnelAgent(options: AgentFlags, logger: Logger): Pro
   };
 }
 
-function tokenSourceOf(options: AgentFlags, fail: (message: string) => never): TokenSource {
+/**
+ * The agent's token source from its flags; with no token flag at all, TUNNEL_AGENT_TOKEN (how the
+ * operator's Deployment hands over the RDEAgent's authSecret) is used as a static token.
+ */
+export function tokenSourceOf(options: AgentFlags, fail: (message: string) => never, env: NodeJS.ProcessEnv = process.env): TokenSource {
   const given = [options.token, options.tokenFile, options.tokenCommand, options.tokenSecret].filter((v) => v !== undefined).length;
-  if (given !== 1) fail('give exactly one of --token, --token-file, --token-command, --token-secret');
+  const fromEnv = env[AGENT_TOKEN_ENV];
+  if (given === 0 && fromEnv !== undefined && fromEnv.trim() !== '') return staticToken(fromEnv.trim());
+  if (given !== 1) fail(`give exactly one of --token, --token-file, --token-command, --token-secret (or set ${AGENT_TOKEN_ENV})`);
   if (options.token !== undefined) return staticToken(options.token);
   if (options.tokenFile !== undefined) return fileToken(options.tokenFile);
   if (options.tokenCommand !== undefined) return commandToken(options.tokenCommand);
