@@ -49,7 +49,13 @@ export interface FaultSpec {
   graceful: boolean;
 }
 
-export interface ClusterSpec { provider: string; allowRemoteTarget: boolean; log: (line: string) => void }
+export interface ClusterSpec {
+  provider: string;
+  allowRemoteTarget: boolean;
+  log: (line: string) => void;
+  /** kubeconfig provider: the context to deploy into (`--context`); it refuses to run without one */
+  context?: string;
+}
 
 export interface Cluster extends AsyncDisposable {
   readonly provider: string;

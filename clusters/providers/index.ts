@@ -3,19 +3,20 @@
  */
 import { CaplabError } from '../../harness/errors.ts';
 import type { ClusterProvider } from '../cluster.ts';
+import { k3sProvider } from './k3s-provider.ts';
+import { kindProvider } from './kind-provider.ts';
+import { kubeconfigProvider } from './kubeconfig-provider.ts';
 import { localProvider } from './local-provider.ts';
 
-/** Providers that are designed but not built yet (issue 8). */
-const NOT_BUILT = ['kind', 'k3s', 'kubeconfig'] as const;
+/** Every provider by name; a provider checks its own prerequisites (Docker, kind, kubectl) in up(). */
+const PROVIDERS: readonly ClusterProvider[] = [localProvider, kindProvider(), k3sProvider(), kubeconfigProvider()];
 
-/** Every provider name, built or not. */
-export const PROVIDER_NAMES: readonly string[] = ['local', ...NOT_BUILT];
+/** Every provider name. */
+export const PROVIDER_NAMES: readonly string[] = PROVIDERS.map((p) => p.name);
 
-/** The provider called `name`; throws CAPLAB_ERR_PROVIDER_UNAVAILABLE for one not built yet, CAPLAB_ERR_USAGE for an unknown name. */
+/** The provider called `name`; throws CAPLAB_ERR_USAGE for an unknown name. */
 export function getProvider(name: string): ClusterProvider {
-  if (name === localProvider.name) return localProvider;
-  if ((NOT_BUILT as readonly string[]).includes(name)) {
-    throw new CaplabError('CAPLAB_ERR_PROVIDER_UNAVAILABLE', `the ${name} provider is not built yet`, { hint: 'use --cluster local' });
-  }
+  const provider = PROVIDERS.find((p) => p.name === name);
+  if (provider) return provider;
   throw new CaplabError('CAPLAB_ERR_USAGE', `unknown cluster provider '${name}' (valid: ${PROVIDER_NAMES.join(', ')})`, { hint: 'use --cluster local' });
 }

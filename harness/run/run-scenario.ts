@@ -39,6 +39,8 @@ export interface RunOptions {
   progress: ProgressSink;
   /** component log lines and provider messages */
   log: (line: string) => void;
+  /** kubeconfig provider: the context named by --context */
+  context?: string;
   clock?: Clock;
 }
 
@@ -130,7 +132,7 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunResu
     for (const [name, d] of Object.entries(plan.datasets)) {
       if (/^https?:\/\//.test(d.http.target)) checkTargetUrl(`dataset ${name}`, d.http.target, opts.allowRemoteTarget);
     }
-    cluster = await getProvider(opts.provider).up({ provider: opts.provider, allowRemoteTarget: opts.allowRemoteTarget, log: opts.log }, stop.signal);
+    cluster = await getProvider(opts.provider).up({ provider: opts.provider, allowRemoteTarget: opts.allowRemoteTarget, log: opts.log, ...(opts.context !== undefined ? { context: opts.context } : {}) }, stop.signal);
     if (components.length > 0) opts.progress.note(`starting ${components.length} component(s) on ${cluster.provider}`);
     const endpoints = await cluster.deploy(components);
     tracker = new ResourceTracker(cluster.sampler(), components, registry);

@@ -19,6 +19,7 @@ import { exitCodeFor, type FailOn } from '../verdict-exit.ts';
 
 export interface RunCliOptions {
   cluster?: string;
+  context?: string;
   out?: string;
   runsDir: string;
   failOn: FailOn;
@@ -56,6 +57,7 @@ export async function runCli(file: string, o: RunCliOptions): Promise<number> {
     result = await runScenario(plan, {
       provider: o.cluster ?? plan.cluster,
       allowRemoteTarget: o.allowRemoteTarget,
+      ...(o.context !== undefined ? { context: o.context } : {}),
       signal: interrupt.signal,
       progress,
       log: o.verbose ? (line) => stderr.write(`${line}\n`) : () => {},
@@ -93,6 +95,7 @@ export function runCommand(): Command {
     .description('run a scenario and judge its thresholds; exit 0 good, 3 critical, 5 invalid (generator-bound), 130 interrupted')
     .argument('<scenario>', 'scenario file (YAML)')
     .addOption(new Option('--cluster <provider>', 'where components run (default: the scenario\'s cluster:, else local)').choices(['local', 'kind', 'k3s', 'kubeconfig']))
+    .option('--context <name>', 'with --cluster kubeconfig: the kubeconfig context to deploy into (required: the current context is never used unnamed)')
     .option('--out <dir>', 'write outputs into this directory instead of runs/<timestamp>-<scenario>/')
     .option('--runs-dir <dir>', 'parent directory of run directories', 'runs')
     .addOption(new Option('--fail-on <level>', 'lowest verdict that fails with exit 3').choices(['critical', 'warning']).default('critical'))

@@ -8,10 +8,8 @@ describe('getProvider', () => {
   });
 
   for (const name of ['kind', 'k3s', 'kubeconfig']) {
-    it(`says the ${name} provider is not built yet, with a hint to use local`, () => {
-      assert.throws(() => getProvider(name), (err: unknown) =>
-        err instanceof CaplabError && err.code === 'CAPLAB_ERR_PROVIDER_UNAVAILABLE'
-        && err.message.includes(`the ${name} provider is not built yet`) && err.hint === 'use --cluster local');
+    it(`returns the ${name} provider by name (it checks its prerequisites when brought up)`, () => {
+      assert.equal(getProvider(name).name, name);
     });
   }
 
