@@ -48,8 +48,8 @@ export class KubeMetricsSampler implements ResourceSampler {
 export function parseCpuCores(q: string): number {
   const m = /^([0-9.]+)([num]?)$/.exec(q);
   if (!m) return 0;
-  const scale = { n: 1e-9, u: 1e-6, m: 1e-3, '': 1 }[m[2] as 'n' | 'u' | 'm' | ''];
-  return Number(m[1]) * scale;
+  const divisor = { n: 1e9, u: 1e6, m: 1e3, '': 1 }[m[2] as 'n' | 'u' | 'm' | ''];
+  return Number(m[1]) / divisor;
 }
 
 /** Kubernetes memory quantity -> bytes: `12345Ki`, `64Mi`, `1G`, `1000`. */
