@@ -19,6 +19,8 @@ export interface ComponentSpec {
   replicas: number;
   readiness: { path: string; timeoutMs: number };
   limits?: { cpuCores?: number; memoryBytes?: number };
+  /** put a fault interposer in front of each replica's listener (the scenario has a delay or blackhole fault on it) */
+  interpose?: boolean;
 }
 
 /** One resource sample of one component. */
@@ -32,13 +34,14 @@ export interface ResourceSampler {
 }
 
 /**
- * One fault to inject into a running component (issue 11). Actions that exist today: `kill`
- * (SIGKILL one replica and leave it down) and `restart` (stop it, stay down `downForMs`, start it
- * again on the same address and wait until it is ready). `drain`, `delay`, `blackhole` and
- * `sighup` are planned to slot in here as further actions with their own fields.
+ * One fault to inject into a running component (issue 11): `kill` (SIGKILL one replica and leave
+ * it down), `restart` (stop it, stay down `downForMs`, start it again on the same address and wait
+ * until it is ready), `drain` (SIGTERM, let it drain, leave it down), `sighup` (send SIGHUP; the
+ * component must handle it), `delay` / `blackhole` (added latency / no answers on the replica's
+ * listener for `durationMs`, through the interposer the provider put in front of it).
  */
 export interface FaultSpec {
-  action: 'kill' | 'restart';
+  action: 'kill' | 'restart' | 'drain' | 'sighup' | 'delay' | 'blackhole';
   /** component name as the scenario names it */
   component: string;
   /** replica index, 0-based */
@@ -47,6 +50,10 @@ export interface FaultSpec {
   downForMs: number;
   /** restart: SIGTERM and let it drain (up to the provider's grace) instead of SIGKILL */
   graceful: boolean;
+  /** delay, blackhole: how long the fault lasts, ms; inject resolves when it is lifted */
+  durationMs?: number;
+  /** delay: latency added to every chunk both ways on the replica's listener, ms */
+  latencyMs?: number;
 }
 
 export interface ClusterSpec {

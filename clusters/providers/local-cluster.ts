@@ -10,6 +10,7 @@ import { componentRefs, deployOrder, refCycle, resolveAll } from '../component-r
 import { Ready } from '../readiness.ts';
 import { LocalProcess } from './local-process.ts';
 import { LocalResourceSampler } from './local-resource-sampler.ts';
+import { ListenerInterposer } from './listener-interposer.ts';
 import { checkTargetUrl } from './loopback.ts';
 
 /** How long a replica may take to drain after SIGTERM before it is SIGKILLed. */
@@ -20,6 +21,8 @@ const STOP_GRACE_MS = 5_000;
  */
 const RESTART_ATTEMPTS = 5;
 const RESTART_RETRY_MS = 200;
+/** After SIGHUP, how long the replica must stay up to count as having handled it. */
+const SIGHUP_SURVIVE_MS = 200;
 
 export class LocalCluster implements Cluster {
   readonly provider = 'local';
@@ -33,6 +36,8 @@ export class LocalCluster implements Cluster {
   /** each reference component's spec with references resolved, to start a replica again */
   private readonly started = new Map<string, ComponentSpec>();
   private readonly endpoints: Record<string, string> = {};
+  /** fault interposers in front of replicas of components with `interpose`, by component name */
+  private readonly interposers = new Map<string, ListenerInterposer[]>();
   private readonly resourceSampler = new LocalResourceSampler(() => this.replicas);
   private downPromise: Promise<void> | undefined;
 
@@ -89,6 +94,9 @@ export class LocalCluster implements Cluster {
     if (!p) throw new CaplabError('CAPLAB_ERR_USAGE', `fault ${fault.action}: ${fault.component} has ${procs.length} replica(s), so there is no replica ${fault.replica} (replicas count from 0)`);
     if (p.exit) throw new CaplabError('CAPLAB_ERR_USAGE', `fault ${fault.action}: ${p.label} is not running (${describe(p)}), so there is nothing to ${fault.action}`);
     if (fault.action === 'kill') return p.kill();
+    if (fault.action === 'drain') return p.stop(STOP_GRACE_MS);
+    if (fault.action === 'sighup') return this.sighup(p);
+    if (fault.action === 'delay' || fault.action === 'blackhole') return this.onListener(fault, signal);
 
     const port = Number(new URL(p.url!).port);
     if (fault.graceful) await p.stop(STOP_GRACE_MS);
@@ -102,12 +110,36 @@ export class LocalCluster implements Cluster {
     this.downPromise ??= (async () => {
       this.lifetime.abort(new CaplabError('CAPLAB_ERR_INTERNAL', 'the local cluster was taken down during deploy'));
       await Promise.all([...this.spawned].map((p) => p.stop(STOP_GRACE_MS)));
+      await Promise.all([...this.interposers.values()].flat().map((i) => i.close()));
     })();
     return this.downPromise;
   }
 
   [Symbol.asyncDispose](): Promise<void> {
     return this.down();
+  }
+
+  /** Sends SIGHUP and checks the replica is still running a moment later (Node's default would kill it). */
+  private async sighup(p: LocalProcess): Promise<void> {
+    try { process.kill(p.pid, 'SIGHUP'); } catch { /* exited meanwhile: reported below */ }
+    await Promise.race([p.exited, new Promise((resolve) => setTimeout(resolve, SIGHUP_SURVIVE_MS))]);
+    if (p.exit) throw new CaplabError('CAPLAB_ERR_USAGE', `fault sighup: ${p.label} exited on SIGHUP (${describe(p)}): it does not handle the signal`, { hint: 'use sighup only on components that reload on it (proxy)' });
+  }
+
+  /** delay / blackhole on a replica's listener for `durationMs`; resolves once lifted (or cut short). */
+  private async onListener(fault: FaultSpec, signal?: AbortSignal): Promise<void> {
+    const interposer = this.interposers.get(fault.component)?.[fault.replica];
+    if (!interposer) {
+      throw new CaplabError('CAPLAB_ERR_USAGE', `fault ${fault.action}: ${fault.component} has no interposer in front of its listener`,
+        { hint: 'the scenario loader asks for one when a scenario lists a delay or blackhole fault on the component; deploy it with interpose: true' });
+    }
+    if (fault.action === 'delay') interposer.delay(fault.latencyMs ?? 0); else interposer.blackhole();
+    const cut = AbortSignal.any([this.signal, this.lifetime.signal, ...(signal ? [signal] : [])]);
+    try {
+      await abortableDelay(fault.durationMs ?? 0, cut);
+    } finally {
+      interposer.lift();
+    }
   }
 
   /**
@@ -194,6 +226,14 @@ export class LocalCluster implements Cluster {
     this.started.set(c.name, c);
     const deadline = performance.now() + c.readiness.timeoutMs;
     await Promise.all(procs.map((p) => this.waitReady(p, c.readiness.path, deadline, signal)));
+    if (c.interpose) {
+      // clients reach the interposer; restarts keep the replica's port, so it keeps forwarding
+      const interposers = await Promise.all(procs.map((p) => ListenerInterposer.start(Number(new URL(p.url!).port))));
+      this.interposers.set(c.name, interposers);
+      const u = new URL(procs[0]!.url!);
+      u.port = String(interposers[0]!.port);
+      return u.href.replace(/\/$/, '');
+    }
     // No load balancer yet: a multi-replica component is reached through its first replica, and
     // the others are only there to be sampled and faulted. (Spreading load is the kubelet's job later.)
     return procs[0]!.url!;

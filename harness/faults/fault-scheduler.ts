@@ -17,7 +17,7 @@ const POLL_MS = 100;
 export interface FaultDraft {
   fault: Fault;
   injectedAt: number | null;
-  /** restart: when the replica was ready again; null if it never was */
+  /** restart: when the replica was ready again; delay, blackhole: when the fault was lifted; null if never */
   componentBackAt: number | null;
   /** `<as>Before`, `<as>Back`, `<as>BackSeconds` per watched gauge (see observe in fault-schema.ts) */
   observations: Record<string, number>;
@@ -66,20 +66,24 @@ export class FaultScheduler {
       return draft;
     }
     const watched = await this.baselines(fault, signal, draft);
-    const spec: FaultSpec = { action: fault.action, component: fault.component, replica: fault.replica, downForMs: fault.downFor, graceful: fault.graceful };
+    const spec: FaultSpec = {
+      action: fault.action, component: fault.component, replica: fault.replica, downForMs: fault.downFor, graceful: fault.graceful,
+      durationMs: fault.duration, latencyMs: fault.latency,
+    };
     draft.injectedAt = this.seconds();
     this.ctx.note(`fault at ${draft.injectedAt.toFixed(1)} s: ${describeFault(fault)}`);
     try {
       await cluster.inject(spec, signal);
     } catch (err) {
       draft.error = signal.aborted
-        ? `cut short: the run ended while ${fault.component} was being ${fault.action === 'restart' ? 'restarted' : 'faulted'}`
+        ? `cut short: the run ended while ${fault.component} was being ${fault.action === 'restart' ? 'restarted' : fault.action === 'drain' ? 'drained' : 'faulted'}`
         : (err as Error).message;
       draft.notBack = watched.map((w) => w.as);
       return draft;
     }
     const backAt = this.seconds();
-    if (fault.action === 'restart') {
+    if (fault.action === 'restart' || fault.action === 'delay' || fault.action === 'blackhole') {
+      // restart: ready again; delay and blackhole: lifted
       draft.componentBackAt = backAt;
       this.ctx.note(`fault: ${fault.component} is back after ${(backAt - draft.injectedAt).toFixed(1)} s`);
     }
@@ -126,10 +130,16 @@ export class FaultScheduler {
 
 interface Watched { as: string; url: string; metric: string; before: number }
 
-/** `restart tunnel (replica 0, down 2 s)` */
+/** `restart tunnel (replica 0, down 2 s, SIGKILL)` */
 export function describeFault(f: Fault): string {
   const parts = [`replica ${f.replica}`];
-  if (f.action === 'restart') parts.push(`down ${f.downFor / 1000} s`, f.graceful ? 'SIGTERM' : 'SIGKILL');
-  else parts.push('SIGKILL');
+  switch (f.action) {
+    case 'restart': parts.push(`down ${f.downFor / 1000} s`, f.graceful ? 'SIGTERM' : 'SIGKILL'); break;
+    case 'kill': parts.push('SIGKILL'); break;
+    case 'drain': parts.push('SIGTERM, stays down'); break;
+    case 'sighup': parts.push('SIGHUP'); break;
+    case 'delay': parts.push(`+${f.latency} ms for ${f.duration / 1000} s`); break;
+    case 'blackhole': parts.push(`no answers for ${f.duration / 1000} s`); break;
+  }
   return `${f.action} ${f.component} (${parts.join(', ')})`;
 }

@@ -21,6 +21,6 @@ export function scalePlanTime(plan: Plan, factor: number): Plan {
     return [name, out];
   }));
   // A fault happens at a point of the schedule, and a restart's time down is part of that schedule.
-  const faults = (plan.faults ?? []).map((f) => ({ ...structuredClone(f), at: f.at * factor, downFor: f.downFor * factor }));
+  const faults = (plan.faults ?? []).map((f) => ({ ...structuredClone(f), at: f.at * factor, downFor: f.downFor * factor, duration: f.duration * factor }));
   return deepFreeze({ ...structuredClone(plan), workloads, faults } as Plan);
 }

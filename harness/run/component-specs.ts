@@ -13,6 +13,7 @@ export function componentSpecs(plan: Plan): ComponentSpec[] {
     };
     if (c.component !== undefined) spec.component = c.component;
     if (c.url !== undefined) spec.url = c.url;
+    if (plan.faults.some((f) => f.component === name && (f.action === 'delay' || f.action === 'blackhole'))) spec.interpose = true;
     if (c.limits) {
       spec.limits = {};
       if (c.limits.cpu !== undefined) spec.limits.cpuCores = c.limits.cpu;

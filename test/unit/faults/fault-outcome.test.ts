@@ -55,7 +55,7 @@ describe('fault gap and recovery from the per-second failure series', () => {
 });
 
 describe('concluding faults into records and metrics', () => {
-  const restart: Fault = { at: 2000, action: 'restart', component: 'tunnel', replica: 0, downFor: 500, graceful: false, observe: [{ metric: 'tunnel_agents_connected', path: '/metrics', as: 'agents' }] };
+  const restart: Fault = { at: 2000, action: 'restart', component: 'tunnel', replica: 0, downFor: 500, graceful: false, duration: 0, latency: 0, observe: [{ metric: 'tunnel_agents_connected', path: '/metrics', as: 'agents' }] };
 
   function aggregateWith(failures: Record<number, number>, n = 8): MetricsAggregate {
     const agg = new MetricsAggregate();

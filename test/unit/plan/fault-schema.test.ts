@@ -31,7 +31,7 @@ describe('faults: in a scenario', () => {
   it('parses a restart with its defaults filled and durations in ms', () => {
     const plan = planFrom(scenario(['  - { at: 10s, action: restart, component: tunnel, downFor: 2s, observe: { metric: tunnel_agents_connected, as: agents } }']));
     assert.deepEqual(plan.faults, [{
-      at: 10_000, action: 'restart', component: 'tunnel', replica: 0, downFor: 2_000, graceful: false,
+      at: 10_000, action: 'restart', component: 'tunnel', replica: 0, downFor: 2_000, graceful: false, duration: 0, latency: 0,
       observe: [{ metric: 'tunnel_agents_connected', path: '/metrics', as: 'agents' }],
     }]);
   });
