@@ -59,6 +59,9 @@ export class DeliveryTracker {
   }
 }
 
+/** How long a target that refused a connection is skipped (nginx's fail_timeout is 10 s; reconnects here come within a second). */
+const TARGET_DOWN_MS = 1_000;
+
 interface Publisher { id: string; client: WsClient; seq: Map<string, number> }
 
 export function createWsDriver(config: WsDriverConfig, deps: DriverDeps): Driver {
@@ -83,10 +86,13 @@ class WsDriver implements Driver {
   private readonly pingClients = new Map<number, Promise<WsClient>>();
   private readonly idPrefix = `${process.pid}.${threadId}.${randomBytes(3).toString('hex')}`;
   private opened = 0;
+  /** per target: until when (clock ms) it is skipped after refusing a connection, as nginx's max_fails/fail_timeout */
+  private readonly downUntil: number[];
   private closed = false;
 
   constructor(private readonly config: WsDriverConfig, private readonly deps: DriverDeps) {
     this.urls = wsUrls(config, deps.endpoints);
+    this.downUntil = this.urls.map(() => -Infinity);
     this.padding = 'x'.repeat(config.payloadSize);
     const { recorder, tags } = deps;
     this.connecting = recorder.trend(M.wsConnecting, tags);
@@ -194,16 +200,29 @@ class WsDriver implements Driver {
     return opening;
   }
 
+  /** Target n in turn, or the next one after it that is not marked down (n's own when all are). */
+  private pickTarget(n: number): number {
+    const now = this.deps.clock.now();
+    for (let k = 0; k < this.urls.length; k++) {
+      const i = (n + k) % this.urls.length;
+      if (this.downUntil[i]! <= now) return i;
+    }
+    return n % this.urls.length;
+  }
+
   /** Opens one connection to the next target (and source address) in turn; `own` records connection_success here (the executor does it for held ones). */
   private async connect(signal: AbortSignal, own = false): Promise<WsClient> {
     const n = this.opened++;
-    const url = this.urls[n % this.urls.length]!;
+    const target = this.pickTarget(n);
+    const url = this.urls[target]!;
     const localAddress = this.config.sourceAddresses > 1 && /^wss?:\/\/127\./.test(url) ? `127.0.0.${1 + (Math.floor(n / this.urls.length) % this.config.sourceAddresses)}` : undefined;
     const t0 = this.deps.clock.now();
     let client: WsClient;
     try {
       client = await WsClient.open({ url, localAddress, timeoutMs: this.config.timeout, signal });
     } catch (err) {
+      // refused or full: leave this instance out of the turn for a while (the attempt still counts as failed)
+      if (this.urls.length > 1 && /ECONNREFUSED|ECONNRESET|status 503/.test((err as Error).message)) this.downUntil[target] = this.deps.clock.now() + TARGET_DOWN_MS;
       if (own && !signal.aborted) this.connectionSuccess.add(false);
       throw err;
     }
