@@ -17,7 +17,7 @@ const operator: ComponentSpec = { name: 'op', component: 'operator', flags: { 'm
 
 /** An existing cluster with contexts `dev` (current) and `lab`; metrics API served when `metrics` is given. */
 function cluster(options: { metrics?: object; crdExists?: boolean } = {}, port = 0) {
-  return new FakeRunner((command, args) => {
+  return new FakeRunner((_command, args) => {
     const line = args.join(' ');
     if (line === 'config get-contexts -o name') return { stdout: 'dev\nlab\n' };
     if (line === 'config current-context') return { stdout: 'dev\n' };
