@@ -5,7 +5,7 @@
  * connections, cuts what is left at the deadline and reports its final counters before exiting.
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { Server as NetServer, type AddressInfo, type Socket } from 'node:net';
 import { pipeline } from 'node:stream';
 import type { Logger } from '../common/logger.ts';
 import { emptyRequests, type Outcome, type ToPrimary, type ToWorker, type WorkerSetup, type WorkerSnapshot } from './proxy-ipc.ts';
@@ -15,7 +15,14 @@ import { UpstreamSet, type Upstream } from './upstream-set.ts';
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'expect']);
 /** Errors raised before anything reached the upstream, so another upstream may be tried. */
 const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
-const IDLE_SWEEP_MS = 20;
+const IDLE_SWEEP_MS = 50;
+/**
+ * While draining, a keep-alive connection idle this long is closed. Busy connections are not cut:
+ * their next response says `Connection: close`, so the client stops using them cleanly. An idle one
+ * is closed only after a grace, because closing it just as the client sends on it resets that
+ * request (a race no server can close, but a client with traffic reuses a connection well within it).
+ */
+const DRAIN_IDLE_GRACE_MS = 1_000;
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 const METRICS_TIMEOUT_MS = 2_000;
 
@@ -39,6 +46,13 @@ export async function startProxyWorker(setup: WorkerSetup, send: (msg: ToPrimary
   const server = createServer({ keepAlive: true, noDelay: true, highWaterMark: config.buffers.highWaterMark, maxHeaderSize: config.buffers.maxHeaderSize });
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
+  /** open client connections: requests in progress and when the last one ended */
+  const connections = new Map<Socket, { busy: number; idleSince: number }>();
+  const responses = new Set<ServerResponse>();
+  server.on('connection', (socket: Socket) => {
+    connections.set(socket, { busy: 0, idleSince: performance.now() });
+    socket.once('close', () => connections.delete(socket));
+  });
 
   const finish = (res: ServerResponse, outcome: Outcome, status: number, text: string): void => {
     requests[outcome]++;
@@ -77,7 +91,14 @@ export async function startProxyWorker(setup: WorkerSetup, send: (msg: ToPrimary
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     inFlight++;
-    res.once('close', () => { inFlight--; });
+    const conn = connections.get(req.socket);
+    if (conn) conn.busy++;
+    responses.add(res);
+    res.once('close', () => {
+      inFlight--;
+      responses.delete(res);
+      if (conn) { conn.busy--; conn.idleSince = performance.now(); }
+    });
     if (draining) res.shouldKeepAlive = false;
     const path = req.url ?? '/';
     if (path === config.admin.healthPath) {
@@ -103,9 +124,16 @@ export async function startProxyWorker(setup: WorkerSetup, send: (msg: ToPrimary
     if (draining) return;
     draining = true;
     let abandoned = 0;
-    const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
+    // responses not yet started end their connection; the rest have sent theirs already
+    for (const res of responses) if (!res.headersSent) res.shouldKeepAlive = false;
+    const sweep = setInterval(() => {
+      const now = performance.now();
+      for (const [socket, c] of connections) if (c.busy === 0 && now - c.idleSince >= DRAIN_IDLE_GRACE_MS) socket.destroy();
+    }, IDLE_SWEEP_MS);
     const deadline = setTimeout(() => { abandoned = inFlight; server.closeAllConnections(); }, deadlineMs);
-    server.close(() => {
+    // net.Server's close, not http.Server's: that one (Node >= 19) also closes idle keep-alive
+    // connections at once, racing clients that are about to send on them
+    NetServer.prototype.close.call(server, () => {
       clearInterval(sweep);
       clearTimeout(deadline);
       void upstreams.close().finally(() => {
@@ -113,7 +141,6 @@ export async function startProxyWorker(setup: WorkerSetup, send: (msg: ToPrimary
         send({ t: 'final', snap: snapshot(), abandoned }, () => exit(0));
       });
     });
-    server.closeIdleConnections();
   };
 
   const port = await new Promise<number>((resolve, reject) => {
