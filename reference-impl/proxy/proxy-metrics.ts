@@ -27,6 +27,8 @@ export function renderProxyMetrics(state: PrimaryState, snaps: readonly WorkerSn
   const families: MetricFamily[] = [
     { name: 'proxy_requests_total', help: 'client requests by outcome (ok, upstream_5xx, upstream_error, no_upstream, client_abort)', type: 'counter',
       samples: OUTCOMES.map((o) => ({ labels: { outcome: o }, value: requests[o] })) },
+    { name: 'proxy_requests_failed_total', help: 'client requests that did not get an upstream answer below the failure statuses (upstream_5xx + upstream_error + no_upstream)', type: 'counter',
+      samples: [{ value: requests.upstream_5xx + requests.upstream_error + requests.no_upstream }] },
     { name: 'proxy_requests_in_flight', help: 'client requests being handled now', type: 'gauge', samples: [{ value: snaps.reduce((s, w) => s + w.inFlight, 0) }] },
     { name: 'proxy_upstream_healthy', help: 'active health check verdict: 1 healthy, 0 unhealthy', type: 'gauge',
       samples: state.upstreams.map((u) => ({ labels: { upstream: u }, value: state.healthy[u] === false ? 0 : 1 })) },
