@@ -1,4 +1,5 @@
 /** Builds the driver a workload's driver block names. One line per driver kind. */
+import { scriptedHttpDriver } from '../authoring/scripted-http-driver.ts';
 import type { Driver, DriverDeps } from '../drivers/driver.ts';
 import { createHttpDriver } from '../drivers/http.ts';
 import { createK8sDriver } from '../drivers/k8s.ts';
@@ -7,7 +8,7 @@ import { createWsDriver } from '../drivers/ws.ts';
 import type { Workload } from '../plan/scenario-schema.ts';
 
 export function createDriver(workload: Workload, deps: DriverDeps): Driver {
-  if (workload.http) return createHttpDriver(workload.http, deps);
+  if (workload.http) return scriptedHttpDriver(workload.http, deps) ?? createHttpDriver(workload.http, deps);
   if (workload.tcp) return createTcpDriver(workload.tcp, deps);
   if (workload.ws) return createWsDriver(workload.ws, deps);
   if (workload.k8s) return createK8sDriver(workload.k8s, deps);

@@ -9,8 +9,8 @@ import { renderConsole } from '../../../reports/render/console.ts';
 import { renderJson } from '../../../reports/render/json.ts';
 import { runDirName, writeRunOutputs } from '../../../reports/run-dir.ts';
 import type { RunResult } from '../../../reports/run-result.ts';
+import { loadAnyPlanOrThrow } from '../../authoring/load-any-scenario.ts';
 import { CaplabError } from '../../errors.ts';
-import { loadPlanOrThrow } from '../../plan/load-scenario.ts';
 import { scalePlanTime } from '../../plan/time-scale.ts';
 import { silentProgress } from '../../run/progress.ts';
 import { runScenario } from '../../run/run-scenario.ts';
@@ -33,7 +33,7 @@ export interface RunCliOptions {
 
 /** Runs one scenario file as the CLI does; returns the exit code. */
 export async function runCli(file: string, o: RunCliOptions): Promise<number> {
-  const plan = scalePlanTime(await loadPlanOrThrow(file), o.timeScale);
+  const plan = scalePlanTime(await loadAnyPlanOrThrow(file), o.timeScale);
   const stderr = process.stderr;
   const progress = o.quiet || o.json ? silentProgress : progressDisplay({ stream: stderr, tty: stderr.isTTY === true, plainEverySeconds: 5 });
 
@@ -93,7 +93,7 @@ function parseTimeScale(v: string): number {
 export function runCommand(): Command {
   return new Command('run')
     .description('run a scenario and judge its thresholds; exit 0 good, 3 critical, 5 invalid (generator-bound), 130 interrupted')
-    .argument('<scenario>', 'scenario file (YAML)')
+    .argument('<scenario>', 'scenario file (YAML, or a TypeScript module whose default export is defineScenario({...}))')
     .addOption(new Option('--cluster <provider>', 'where components run (default: the scenario\'s cluster:, else local)').choices(['local', 'kind', 'k3s', 'kubeconfig']))
     .option('--context <name>', 'with --cluster kubeconfig: the kubeconfig context to deploy into (required: the current context is never used unnamed)')
     .option('--out <dir>', 'write outputs into this directory instead of runs/<timestamp>-<scenario>/')
