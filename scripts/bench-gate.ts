@@ -3,11 +3,11 @@
  *
  * Does the p95 regression gate (reports/compare/) hold up on this machine (2 cores shared with
  * other engineers' test suites)? Three echo processes run for the whole bench: A and A2 with the
- * same fixed --delay, B with 10% of the target p95 more. A's delay comes from a calibration pair
- * of runs so that A's p95 is about --p95 ms (default 10) under the bench's own conditions; a delay
- * shifts every percentile by itself, so B's p95 is about 1.1x A's. Node timers have 1 ms
- * granularity, so with --p95 10 the slowdown is the finest one a timer can add (+1 ms).
- * The realised slowdown is measured (median of B's whole-run p95 over A's) and printed, not assumed.
+ * same fixed --delay, B with 1 ms more (Node timers have 1 ms granularity: the finest slowdown a
+ * timer can add). A's delay is calibrated so that this 1 ms is 10% of A's p95 as the gate
+ * measures it (median per-second ratio), under the bench's own conditions; --p95 (default 10)
+ * sets the scale of the calibration probe. The realised slowdown is measured (the gate's own
+ * ratio, and whole-run p95) and printed, not assumed.
  * Each comparison is two constant-rate runs made side by side (at the same time, one load
  * generator process): A against A2 for A/A, A against B for A/B, judged by compareRuns, the
  * function `caplab compare` and `caplab ab` use, with seconds paired (second t of one run beside
@@ -96,19 +96,23 @@ async function main(): Promise<void> {
   process.once('SIGINT', onSigint);
   const children: ChildProcess[] = [];
   try {
-    // Calibrate under the bench's own conditions (two runs side by side): p95 = delay + overhead
-    // (timer lateness, schedule lag, the request itself); solve for --p95, then add 10% of it (in
-    // whole ms: Node timers have 1 ms granularity) for B.
-    const probeDelay = Math.max(1, Math.round(o.p95 * 0.8));
-    const probeUrls = await Promise.all([startEcho(probeDelay, children), startEcho(probeDelay, children)]);
-    // Three pairs and medians of per-second p95: one loaded moment must not set the delays.
-    const probes: RunResult[] = [];
-    for (let i = 0; i < 3; i++) probes.push(...(await Promise.all(probeUrls.map((url) => run('bench-gate-calibrate', url, o, ac.signal)))));
+    // Calibrate under the bench's own conditions (two runs side by side), in the gate's own terms
+    // (median per-second p95 ratio): a delay d gives p95 = d + overhead, but one more ms of delay
+    // moves p95 by s <= 1 ms (timers due within the same loop turn fire together). Measure s and the
+    // overhead with X (--delay d) beside Y (d + 1 ms), then pick A's delay so that s is 10% of A's p95.
+    const probeDelay = Math.max(1, Math.round(o.p95 * 0.75));
+    const [urlX, urlY] = await Promise.all([startEcho(probeDelay, children), startEcho(probeDelay + 1, children)]);
+    const probes: Array<[RunResult, RunResult]> = [];
+    for (let i = 0; i < 3; i++) probes.push(await Promise.all([run('bench-gate-calibrate-x', urlX, o, ac.signal), run('bench-gate-calibrate-y', urlY, o, ac.signal)]));
     for (const child of children.splice(0)) await stopChild(child);
-    const overhead = median(probes.map(medianSecondP95)) - probeDelay;
-    const delayA = Math.max(1, Math.round(o.p95 - overhead));
-    const delayB = delayA + Math.max(1, Math.round(o.p95 * 0.1));
-    say(`calibration: --delay ${probeDelay}ms gave a median per-second p95 of ${probes.map((r) => medianSecondP95(r).toFixed(2)).join(', ')} ms in 3 side-by-side pairs (overhead ${overhead.toFixed(2)} ms): A --delay ${delayA}ms, B --delay ${delayB}ms`);
+    const pairing = { ...DEFAULT_COMPARE, pairing: 'seconds' as const };
+    const probeP95 = median(probes.map(([x]) => medianSecondP95(x)));
+    const probeRatio = median(probes.map(([x, y]) => compareRuns([x], [y], SPEC, pairing).interval?.ratio ?? NaN).filter(Number.isFinite));
+    const shift = Math.max(0.2, (probeRatio - 1) * probeP95);
+    const overhead = probeP95 - probeDelay;
+    const delayA = Math.min(Math.max(1, Math.round(shift / 0.1 - overhead)), 3 * o.p95);
+    const delayB = delayA + 1;
+    say(`calibration: X --delay ${probeDelay}ms beside Y --delay ${probeDelay + 1}ms, 3 pairs: X's median per-second p95 ${probeP95.toFixed(2)} ms (overhead ${overhead.toFixed(2)} ms), Y/X ${probeRatio.toFixed(3)}, so +1 ms of delay moves p95 by ${shift.toFixed(2)} ms: A --delay ${delayA}ms, B --delay ${delayB}ms (aiming at p95 ${(shift / 0.1).toFixed(1)} ms and 1.10x)`);
     const [urlA, urlA2, urlB] = await Promise.all([startEcho(delayA, children), startEcho(delayA, children), startEcho(delayB, children)]);
     say(`bench:gate: ${o.runs} A/A and ${o.runs} A/B comparisons, each two ${o.seconds} s runs at ${o.rate}/s side by side (after 1 s warm-up); gate --max-regression ${(o.maxRegression * 100).toFixed(0)}% on ${SPEC.metric}:${SPEC.stat}, ${DEFAULT_COMPARE.confidence * 100}% block-bootstrap interval, seconds paired`);
     const options = { ...DEFAULT_COMPARE, maxRegression: o.maxRegression, pairing: 'seconds' as const };
@@ -126,21 +130,25 @@ async function main(): Promise<void> {
     const aa: Comparison[] = [];
     const ab: Comparison[] = [];
     const realised: number[] = [];
+    const wholeRun: number[] = [];
     for (let i = 0; i < o.runs; i++) {
       const [a1, a2] = await pair('aa', urlA, urlA2);
       const [a3, b1] = await pair('ab', urlA, urlB);
       aa.push(compareRuns([a1], [a2], SPEC, options));
       ab.push(compareRuns([a3], [b1], SPEC, options));
-      realised.push(p95(b1) / p95(a3));
+      realised.push(ab[i]!.interval?.ratio ?? NaN);
+      wholeRun.push(p95(b1) / p95(a3));
       say(`[${String(i + 1).padStart(2)}] A/A p95 ${p95(a1).toFixed(2)}/${p95(a2).toFixed(2)} ms ${line(aa[i]!)} | A/B p95 ${p95(a3).toFixed(2)}/${p95(b1).toFixed(2)} ms ${line(ab[i]!)}`);
     }
     const flagged = (cs: Comparison[]): number => cs.filter((c) => c.verdict === 'regression').length;
     const tally = (cs: Comparison[]): string => [...new Set(cs.map((c) => c.verdict))].map((v) => `${v} ${cs.filter((c) => c.verdict === v).length}`).join(', ');
     const aaFlagged = flagged(aa);
     const abFlagged = flagged(ab);
-    const slowdown = median(realised);
+    const slowdown = median(realised.filter(Number.isFinite));
     say('');
-    say(`injected slowdown as measured: B's whole-run p95 / A's = ${slowdown.toFixed(3)} (median over ${o.runs} side-by-side pairs)`);
+    say(`injected slowdown as measured: median per-second p95 ratio B/A ${slowdown.toFixed(3)}, whole-run p95 B/A ${median(wholeRun).toFixed(3)} (medians over ${o.runs} side-by-side pairs)`);
+    const invalid = [...aa, ...ab].filter((c) => c.notes.some((n) => / is (invalid|aborted):/.test(n))).length;
+    say(`comparisons with a run the harness judged invalid (the generator lagged): ${invalid} of ${2 * o.runs}`);
     say(`A/A: ${aaFlagged} of ${o.runs} flagged as regression (goal <= 1); verdicts: ${tally(aa)}`);
     say(`A/B: ${abFlagged} of ${o.runs} flagged as regression (goal >= ${o.runs - 1}); verdicts: ${tally(ab)}`);
     say(JSON.stringify({ bench: 'gate', runs: o.runs, aa_flagged: aaFlagged, ab_flagged: abFlagged, realised_slowdown: Number(slowdown.toFixed(3)), max_regression: o.maxRegression, seconds: o.seconds, rate: o.rate, delay_a_ms: delayA, delay_b_ms: delayB }));
