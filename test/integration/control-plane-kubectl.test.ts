@@ -173,6 +173,19 @@ describe('control plane with kubectl', function () {
     assert.equal(tooBig.status, 413);
   });
 
+  it('apply --server-side creates then updates; patch --type json; a second create is AlreadyExists', async () => {
+    const path = await file('ssa.json', agent('ssa'));
+    assert.match(await ok('apply', '--server-side', '-f', path), /serverside-applied/);
+    await writeFile(path, agent('ssa', { ttl: '8h' }));
+    await ok('apply', '--server-side', '-f', path);
+    await ok('patch', 'rdeagent', 'ssa', '--type', 'json', '-p', '[{"op":"replace","path":"/spec/owner","value":"bob"}]');
+    const obj = JSON.parse(await ok('get', 'rdeagent', 'ssa', '-o', 'json'));
+    assert.deepEqual([obj.spec.ttl, obj.spec.owner, obj.metadata.generation], ['8h', 'bob', 3]);
+    const again = await kubectl('create', '-f', path);
+    assert.notEqual(again.code, 0);
+    assert.match(again.stderr, /AlreadyExists.*rdeagents\.kuberde\.io "ssa" already exists/);
+  });
+
   it('a write with a stale resourceVersion is 409 Conflict as a Status', async () => {
     await ok('apply', '-f', await file('c.json', agent('conflict')));
     const obj = JSON.parse(await ok('get', 'rdeagent', 'conflict', '-o', 'json'));
