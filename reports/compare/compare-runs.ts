@@ -72,7 +72,20 @@ export function compareRuns(baseline: readonly RunResult[], candidate: readonly 
   }
   if (scenarios.size > 1) notes.push(`the runs are of different scenarios (${[...scenarios].join(', ')}): the ratio compares unlike things`);
   const values = (runs: { value: number }[][]): number[][] => runs.map((r) => r.map((p) => p.value));
-  return { ...compareSamples(values(a), values(b), spec, o), unit: unitOf(candidate[0]) ?? unitOf(baseline[0]) ?? 'ms', notes };
+  const judged: Comparison = { ...compareSamples(values(a), values(b), spec, o), unit: unitOf(candidate[0]) ?? unitOf(baseline[0]) ?? 'ms', notes };
+  // An invalid run's latency includes the generator's own delay. Side by side (one generator for
+  // both runs) that delay hits both and cancels in each second's ratio; otherwise it can make or
+  // hide a regression, so no verdict is claimed.
+  const unsound = [...baseline, ...candidate].filter((r) => r.verdict === 'invalid' || r.verdict === 'aborted').length;
+  if (unsound > 0 && o.pairing !== 'seconds' && judged.verdict !== 'inconclusive') {
+    return {
+      ...judged,
+      verdict: 'inconclusive',
+      reason: `${judged.reason}, but ${unsound} of the runs ${unsound === 1 ? 'is' : 'are'} invalid or aborted, so their latency may include the load generator's own delay`,
+      suggestion: 'rerun on a quieter machine or with more generator workers until `caplab run` judges the runs valid',
+    };
+  }
+  return judged;
 }
 
 /** Keeps, in each pair of runs made side by side, only the seconds both have. */

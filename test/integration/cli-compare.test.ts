@@ -112,6 +112,8 @@ describe('caplab ab', function () {
       const scenario = path.join(dir, 'ab.yaml');
       writeFileSync(scenario, `name: ab-echo
 warmup: 1s
+# A loaded shared machine would otherwise judge runs invalid (generator lag), and the gate then claims nothing.
+generator: { maxScheduleLagP99: 10s, maxCpu: 100%, maxEventLoopLagP99: 10s }
 components:
   echo: { component: echo, flags: { delay: 0ms } }
 workloads:
