@@ -4,6 +4,9 @@ import { caplabVersion } from '../run/environment.ts';
 import { abCommand } from './commands/ab.ts';
 import { baselineCommand } from './commands/baseline.ts';
 import { compareCommand } from './commands/compare.ts';
+import { exportCommand } from './commands/export.ts';
+import { importCommand } from './commands/import.ts';
+import { initCommand } from './commands/init.ts';
 import { reportCommand } from './commands/report.ts';
 import { runCommand } from './commands/run.ts';
 import { serveCommand } from './commands/serve.ts';
@@ -28,6 +31,9 @@ export function buildProgram(): Command {
   program.addCommand(baselineCommand());
   program.addCommand(compareCommand());
   program.addCommand(abCommand());
+  program.addCommand(exportCommand());
+  program.addCommand(importCommand());
+  program.addCommand(initCommand());
   for (const c of program.commands) c.exitOverride();
   return program;
 }
