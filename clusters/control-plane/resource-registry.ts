@@ -42,7 +42,7 @@ function builtin(group: string, version: string, kind: string, plural: string, n
 
 const DEPLOYMENT_SCALE: ScaleSpec = { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.status.selector' };
 
-/** The built-in types: enough of core, apps, coordination, events and apiextensions for controllers and kubectl. */
+/** The built-in types: enough of core, apps, coordination, events, apiextensions, rbac, policy and autoscaling for controllers, kubectl and the manifests. */
 export const BUILTIN_TYPES: readonly ResourceType[] = [
   builtin('', 'v1', 'Namespace', 'namespaces', false, { shortNames: ['ns'], subresources: { status: true } }),
   builtin('', 'v1', 'Pod', 'pods', true, { shortNames: ['po'], categories: ['all'], subresources: { status: true } }),
@@ -56,6 +56,15 @@ export const BUILTIN_TYPES: readonly ResourceType[] = [
   builtin('coordination.k8s.io', 'v1', 'Lease', 'leases', true),
   builtin('events.k8s.io', 'v1', 'Event', 'events', true, { shortNames: ['ev'] }),
   builtin('apiextensions.k8s.io', 'v1', 'CustomResourceDefinition', 'customresourcedefinitions', false, { shortNames: ['crd', 'crds'], subresources: { status: true } }),
+  // stored and served so manifests apply as on a real cluster; not enforced (every request has all rights)
+  builtin('rbac.authorization.k8s.io', 'v1', 'Role', 'roles', true),
+  builtin('rbac.authorization.k8s.io', 'v1', 'RoleBinding', 'rolebindings', true),
+  builtin('rbac.authorization.k8s.io', 'v1', 'ClusterRole', 'clusterroles', false),
+  builtin('rbac.authorization.k8s.io', 'v1', 'ClusterRoleBinding', 'clusterrolebindings', false),
+  // stored; nothing evicts pods here, so no budget is ever consulted
+  builtin('policy', 'v1', 'PodDisruptionBudget', 'poddisruptionbudgets', true, { shortNames: ['pdb'], subresources: { status: true } }),
+  // acted on by the HPA controller (hpa/hpa-controller.ts) when the kubelet runs
+  builtin('autoscaling', 'v2', 'HorizontalPodAutoscaler', 'horizontalpodautoscalers', true, { shortNames: ['hpa'], categories: ['all'], subresources: { status: true } }),
 ];
 
 /** `apps/v1`, or `v1` for the core group. */

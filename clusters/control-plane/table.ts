@@ -35,6 +35,10 @@ function columnsOf(type: ResourceType): PrinterColumn[] {
   if (type.plural === 'pods') return [{ name: 'Status', type: 'string', jsonPath: '.status.phase' }, { name: 'IP', type: 'string', jsonPath: '.status.podIP' }];
   if (type.plural === 'deployments') return [{ name: 'Ready', type: 'integer', jsonPath: '.status.readyReplicas' }, { name: 'Replicas', type: 'integer', jsonPath: '.spec.replicas' }];
   if (type.plural === 'services') return [{ name: 'Type', type: 'string', jsonPath: '.spec.type' }];
+  if (type.plural === 'horizontalpodautoscalers') {
+    return [{ name: 'Reference', type: 'string', jsonPath: '.spec.scaleTargetRef.name' }, { name: 'MinPods', type: 'integer', jsonPath: '.spec.minReplicas' },
+      { name: 'MaxPods', type: 'integer', jsonPath: '.spec.maxReplicas' }, { name: 'Replicas', type: 'integer', jsonPath: '.status.currentReplicas' }];
+  }
   return [];
 }
 
