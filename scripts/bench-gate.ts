@@ -3,11 +3,12 @@
  *
  * Does the p95 regression gate (reports/compare/) hold up on this machine (2 cores shared with
  * other engineers' test suites)? Three echo processes run for the whole bench: A and A2 with the
- * same fixed --delay, B with 1 ms more (Node timers have 1 ms granularity: the finest slowdown a
- * timer can add). A's delay is calibrated so that this 1 ms is 10% of A's p95 as the gate
- * measures it (median per-second ratio), under the bench's own conditions; --p95 (default 10)
- * sets the scale of the calibration probe. The realised slowdown is measured (the gate's own
- * ratio, and whole-run p95) and printed, not assumed.
+ * same fixed --delay, B with Δ = --p95/10 ms more (default --p95 10: Δ = 1 ms, the finest slowdown
+ * a Node timer can add). A's delay is calibrated so that Δ is 10% of A's p95 as the gate measures
+ * it (median per-second ratio), under the bench's own conditions. A small --p95 makes the 10%
+ * smaller than this machine's scheduling jitter under load; a larger one (50) stands for a service
+ * whose p95 is service time rather than the OS scheduler. The realised slowdown is measured (the
+ * gate's own ratio, and whole-run p95) and printed, not assumed.
  * Each comparison is two constant-rate runs made side by side (at the same time, one load
  * generator process): A against A2 for A/A, A against B for A/B, judged by compareRuns, the
  * function `caplab compare` and `caplab ab` use, with seconds paired (second t of one run beside
@@ -97,22 +98,23 @@ async function main(): Promise<void> {
   const children: ChildProcess[] = [];
   try {
     // Calibrate under the bench's own conditions (two runs side by side), in the gate's own terms
-    // (median per-second p95 ratio): a delay d gives p95 = d + overhead, but one more ms of delay
-    // moves p95 by s <= 1 ms (timers due within the same loop turn fire together). Measure s and the
-    // overhead with X (--delay d) beside Y (d + 1 ms), then pick A's delay so that s is 10% of A's p95.
+    // (median per-second p95 ratio): a delay d gives p95 = d + overhead, but Δ more ms of delay
+    // move p95 by S <= Δ (timers due within the same loop turn fire together). Measure S and the
+    // overhead with X (--delay d) beside Y (d + Δ), then pick A's delay so that S is 10% of A's p95.
+    const step = Math.max(1, Math.round(o.p95 / 10));
     const probeDelay = Math.max(1, Math.round(o.p95 * 0.75));
-    const [urlX, urlY] = await Promise.all([startEcho(probeDelay, children), startEcho(probeDelay + 1, children)]);
+    const [urlX, urlY] = await Promise.all([startEcho(probeDelay, children), startEcho(probeDelay + step, children)]);
     const probes: Array<[RunResult, RunResult]> = [];
     for (let i = 0; i < 3; i++) probes.push(await Promise.all([run('bench-gate-calibrate-x', urlX, o, ac.signal), run('bench-gate-calibrate-y', urlY, o, ac.signal)]));
     for (const child of children.splice(0)) await stopChild(child);
     const pairing = { ...DEFAULT_COMPARE, pairing: 'seconds' as const };
     const probeP95 = median(probes.map(([x]) => medianSecondP95(x)));
     const probeRatio = median(probes.map(([x, y]) => compareRuns([x], [y], SPEC, pairing).interval?.ratio ?? NaN).filter(Number.isFinite));
-    const shift = Math.max(0.2, (probeRatio - 1) * probeP95);
+    const shift = Math.max(0.2 * step, (probeRatio - 1) * probeP95);
     const overhead = probeP95 - probeDelay;
     const delayA = Math.min(Math.max(1, Math.round(shift / 0.1 - overhead)), 3 * o.p95);
-    const delayB = delayA + 1;
-    say(`calibration: X --delay ${probeDelay}ms beside Y --delay ${probeDelay + 1}ms, 3 pairs: X's median per-second p95 ${probeP95.toFixed(2)} ms (overhead ${overhead.toFixed(2)} ms), Y/X ${probeRatio.toFixed(3)}, so +1 ms of delay moves p95 by ${shift.toFixed(2)} ms: A --delay ${delayA}ms, B --delay ${delayB}ms (aiming at p95 ${(shift / 0.1).toFixed(1)} ms and 1.10x)`);
+    const delayB = delayA + step;
+    say(`calibration: X --delay ${probeDelay}ms beside Y --delay ${probeDelay + step}ms, 3 pairs: X's median per-second p95 ${probeP95.toFixed(2)} ms (overhead ${overhead.toFixed(2)} ms), Y/X ${probeRatio.toFixed(3)}, so +${step} ms of delay moves p95 by ${shift.toFixed(2)} ms: A --delay ${delayA}ms, B --delay ${delayB}ms (aiming at p95 ${(shift / 0.1).toFixed(1)} ms and 1.10x)`);
     const [urlA, urlA2, urlB] = await Promise.all([startEcho(delayA, children), startEcho(delayA, children), startEcho(delayB, children)]);
     say(`bench:gate: ${o.runs} A/A and ${o.runs} A/B comparisons, each two ${o.seconds} s runs at ${o.rate}/s side by side (after 1 s warm-up); gate --max-regression ${(o.maxRegression * 100).toFixed(0)}% on ${SPEC.metric}:${SPEC.stat}, ${DEFAULT_COMPARE.confidence * 100}% block-bootstrap interval, seconds paired`);
     const options = { ...DEFAULT_COMPARE, maxRegression: o.maxRegression, pairing: 'seconds' as const };
