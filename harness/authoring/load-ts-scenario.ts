@@ -46,7 +46,7 @@ export function validateScenarioObject(def: unknown, abs: string): TsScenarioOut
   const { data, scripted } = withoutFunctions(def as Record<string, unknown>);
   const parsed = scenarioSchema.safeParse(data);
   const issues: TsScenarioIssue[] = crossReferenceIssues(data).map((i) => ({ path: i.path.join('.'), message: i.message }));
-  if (!parsed.success) issues.unshift(...parsed.error.issues.flatMap(toIssues));
+  if (!parsed.success) issues.unshift(...parsed.error.issues.flatMap((i) => toIssues(i, data)));
   if (!parsed.success || issues.length > 0) return { ok: false, issues: dedupe(issues) };
   const scenario = parsed.data;
   for (const name of scripted) {
@@ -68,16 +68,26 @@ export async function loadTsPlanOrThrow(file: string): Promise<Plan> {
   });
 }
 
-function toIssues(issue: z.core.$ZodIssue): TsScenarioIssue[] {
+function toIssues(issue: z.core.$ZodIssue, data: unknown): TsScenarioIssue[] {
   const at = issue.path.map(String).join('.');
+  // zod does not keep the input, so what stands at the path is read from the data itself.
+  if (typeof valueAt(data, issue.path) === 'function') return [{ path: at, message: 'a function is not allowed here: functions go in `http.request` and `http.checks` of a workload' }];
   if (issue.code === 'unrecognized_keys') return issue.keys.map((k) => ({ path: at === '' ? k : `${at}.${k}`, message: `unknown key "${k}": remove it or check its spelling` }));
   if (issue.code === 'invalid_union' && issue.errors.length > 0) {
     const best = [...issue.errors].sort((a, b) => a.length - b.length)[0]!;
-    return best.flatMap((i) => toIssues(i as z.core.$ZodIssue));
+    return best.flatMap((i) => toIssues(i as z.core.$ZodIssue, data));
   }
   if (issue.code === 'invalid_type' && issue.input === undefined) return [{ path: at, message: `missing required field "${String(issue.path.at(-1))}" (${issue.expected})` }];
-  if (issue.code === 'invalid_type' && typeof issue.input === 'function') return [{ path: at, message: 'a function is not allowed here: functions go in `http.request` and `http.checks` of a workload' }];
   return [{ path: at, message: issue.message }];
+}
+
+function valueAt(data: unknown, p: readonly PropertyKey[]): unknown {
+  let cur = data;
+  for (const k of p) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[k];
+  }
+  return cur;
 }
 
 function dedupe(issues: TsScenarioIssue[]): TsScenarioIssue[] {

@@ -80,7 +80,11 @@ export async function loadScriptHooks(ref: ScriptRef): Promise<ScriptHooks> {
   const http = (mod.default as { workloads?: Record<string, { http?: Record<string, unknown> }> } | undefined)?.workloads?.[ref.workload]?.http;
   if (http === undefined) throw new CaplabError('CAPLAB_ERR_SCENARIO_INVALID', `${ref.module}: workload ${ref.workload} has no http block any more (the module changed after it was loaded?)`);
   const request = typeof http['request'] === 'function' ? (http['request'] as ScriptHooks['request']) : undefined;
-  const raw = Array.isArray(http['checks']) ? (http['checks'] as unknown[]).filter(isFunctionCheck) : [];
-  const checks = raw.map((c, i) => (typeof c === 'function' ? { name: c.name !== '' && c.name !== 'check' ? c.name : `check ${i + 1}`, check: c } : c));
+  // A bare function is named after itself, else after its position among all the checks.
+  const all = Array.isArray(http['checks']) ? (http['checks'] as unknown[]) : [];
+  const checks = all.flatMap((c, i): NamedCheck[] => {
+    if (!isFunctionCheck(c)) return [];
+    return [typeof c === 'function' ? { name: c.name !== '' ? c.name : `check ${i + 1}`, check: c } : c];
+  });
   return { request, checks };
 }
