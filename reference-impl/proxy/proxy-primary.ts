@@ -28,6 +28,21 @@ const SNAPSHOT_TIMEOUT_MS = 500;
 
 interface Generation { id: number; config: ProxyConfig; workers: Worker[] }
 
+/**
+ * Sends to a worker that may be exiting: its IPC pipe can close between isConnected() and the
+ * write, and an unhandled EPIPE on the Worker would take the primary (and the port) down.
+ */
+function sendTo(w: Worker, msg: ToWorker): boolean {
+  if (!w.isConnected()) return false;
+  try {
+    // with a callback, a failed write is handed to it instead of being thrown or emitted
+    w.send(msg, undefined, () => {});
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Starts the primary and its first generation of workers; resolves once they all listen. */
 export async function startProxy(options: ComponentOptions<typeof proxyFlags>, logger: Logger): Promise<RunningComponent> {
   const sources: ConfigSources = { file: options.config, json: options.configJson, upstreams: options.upstreams };
@@ -55,14 +70,14 @@ export async function startProxy(options: ComponentOptions<typeof proxyFlags>, l
   let nextSnapshotId = 0;
   const snapshotWaiters = new Map<number, (snap: WorkerSnapshot) => void>();
 
-  const broadcast = (msg: ToWorker): void => { for (const w of alive) if (w.isConnected()) w.send(msg); };
+  const broadcast = (msg: ToWorker): void => { for (const w of alive) sendTo(w, msg); };
 
   const collect = async (): Promise<WorkerSnapshot[]> => {
     const asks = [...alive].filter((w) => w.isConnected()).map((w) => new Promise<WorkerSnapshot | null>((resolve) => {
       const id = nextSnapshotId++;
       const timer = setTimeout(() => { snapshotWaiters.delete(id); resolve(null); }, SNAPSHOT_TIMEOUT_MS);
       snapshotWaiters.set(id, (snap) => { clearTimeout(timer); snapshotWaiters.delete(id); resolve(snap); });
-      w.send({ t: 'snapshot', id } satisfies ToWorker);
+      if (!sendTo(w, { t: 'snapshot', id })) { clearTimeout(timer); snapshotWaiters.delete(id); resolve(null); }
     }));
     return (await Promise.all(asks)).filter((s): s is WorkerSnapshot => s !== null);
   };
@@ -76,7 +91,7 @@ export async function startProxy(options: ComponentOptions<typeof proxyFlags>, l
             generation: current.id, workers: alive.size, upstreams: current.config.upstreams, healthy: checker.healthy(),
             checks: checker.checks, reloads: state.reloads, retired: state.retired, abandoned: state.abandoned,
           }, snaps);
-          if (w.isConnected()) w.send({ t: 'metrics-text', id: msg.id, text } satisfies ToWorker);
+          sendTo(w, { t: 'metrics-text', id: msg.id, text });
         });
         break;
       case 'final':
@@ -87,19 +102,31 @@ export async function startProxy(options: ComponentOptions<typeof proxyFlags>, l
     }
   };
 
+  /** Forks one worker of generation `gen` (its setup fixed at the generation's start). */
+  const forkWorker = (setup: WorkerSetup, workers: Worker[]): Worker => {
+    const w = cluster.fork({ [WORKER_ENV]: JSON.stringify(setup) });
+    workers.push(w);
+    alive.add(w);
+    w.on('message', (msg: ToPrimary) => onMessage(w, msg));
+    w.on('error', (err) => logger.warn({ worker: w.process.pid, err: err.message }, 'IPC with a worker failed (it is probably exiting)'));
+    w.once('exit', (code, signal) => {
+      alive.delete(w);
+      const i = current?.workers.indexOf(w) ?? -1;
+      if (closing !== undefined || i === -1) return;
+      // a serving worker crashed: replace it, as nginx's master does, so capacity comes back
+      logger.error({ worker: w.process.pid, code, signal, generation: current.id }, 'a serving worker exited; starting a replacement');
+      current.workers.splice(i, 1);
+      forkWorker({ ...setup, healthy: checker.healthy() }, current.workers);
+    });
+    return w;
+  };
+
   /** Forks one generation and resolves once every worker listens; kills them all if one fails. */
   const spawnGeneration = async (id: number, cfg: ProxyConfig, port: number): Promise<{ gen: Generation; port: number }> => {
     const setup: WorkerSetup = { config: cfg, host, port, generation: id, healthy: checker?.healthy() ?? {} };
     const workers: Worker[] = [];
     const ready = Array.from({ length: cfg.workers }, () => {
-      const w = cluster.fork({ [WORKER_ENV]: JSON.stringify(setup) });
-      workers.push(w);
-      alive.add(w);
-      w.on('message', (msg: ToPrimary) => onMessage(w, msg));
-      w.once('exit', (code, signal) => {
-        alive.delete(w);
-        if (closing === undefined && current?.workers.includes(w)) logger.error({ worker: w.process.pid, code, signal }, 'a serving worker exited');
-      });
+      const w = forkWorker(setup, workers);
       return new Promise<number>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`a worker did not listen within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
         w.on('message', (msg: ToPrimary) => { if (msg.t === 'ready') { clearTimeout(timer); resolve(msg.port); } });
@@ -123,7 +150,7 @@ export async function startProxy(options: ComponentOptions<typeof proxyFlags>, l
       w.process.kill('SIGKILL');
     }, deadlineMs + EXIT_GRACE_MS);
     w.once('exit', () => { clearTimeout(kill); resolve(); });
-    if (w.isConnected()) w.send({ t: 'drain', deadlineMs } satisfies ToWorker); else w.process.kill('SIGKILL');
+    if (!sendTo(w, { t: 'drain', deadlineMs })) w.process.kill('SIGKILL');
   }))).then(() => {});
 
   checker = new ActiveHealthChecker(config, (healthy) => broadcast({ t: 'health', healthy }));
@@ -178,7 +205,7 @@ export async function startProxy(options: ComponentOptions<typeof proxyFlags>, l
           if (w.isDead()) { resolve(); return; }
           const kill = setTimeout(() => w.process.kill('SIGKILL'), deadline + EXIT_GRACE_MS);
           w.once('exit', () => { clearTimeout(kill); resolve(); });
-          if (w.isConnected()) w.send({ t: 'drain', deadlineMs: deadline } satisfies ToWorker); else w.process.kill('SIGKILL');
+          if (!sendTo(w, { t: 'drain', deadlineMs: deadline })) w.process.kill('SIGKILL');
         })));
         return { abandoned: state.abandoned - before };
       })();

@@ -71,7 +71,13 @@ export async function startProxyWorker(setup: WorkerSetup, send: (msg: ToPrimary
         const failed = failureStatuses.has(r.statusCode);
         upstreams.record(u, !failed);
         requests[failed ? 'upstream_5xx' : 'ok']++;
-        if (res.destroyed) { r.body.destroy(); requests.client_abort++; return; }
+        if (res.destroyed) {
+          // the client left while the upstream answered; destroying the body emits an abort error
+          r.body.on('error', () => {});
+          r.body.destroy();
+          requests.client_abort++;
+          return;
+        }
         res.writeHead(r.statusCode, responseHeaders(r.headers));
         await new Promise<void>((resolve) => pipeline(r.body, res, () => resolve()));
         return;
