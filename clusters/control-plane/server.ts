@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { startCrdRegistrar, validateCrd } from './crd-registrar.ts';
 import { orphanDependents, startGarbageCollector } from './garbage-collector.ts';
+import { HpaController, type HpaControllerOptions } from './hpa/hpa-controller.ts';
 import { kubeconfigYaml, writeKubeconfig } from './kubeconfig.ts';
 import { startKubelet, type Kubelet, type KubeletOptions } from './kubelet/kubelet.ts';
 import { kindKeyOf, ObjectStore } from './object-store.ts';
@@ -52,6 +53,8 @@ export interface ControlPlaneOptions {
   log?: (line: string) => void;
   /** run the local kubelet (Deployments -> Pods -> child processes or simulated pods, Service proxies) */
   kubelet?: boolean | KubeletOptions;
+  /** the HorizontalPodAutoscaler controller's settings; it runs with the kubelet, whose pods' usage it reads */
+  hpa?: HpaControllerOptions;
 }
 
 export interface ControlPlane {
@@ -105,7 +108,12 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
   let kubelet: Kubelet | undefined;
-  if (options.kubelet) kubelet = startKubelet(store, api, { log, ...(options.kubelet === true ? {} : options.kubelet) });
+  let hpa: HpaController | undefined;
+  if (options.kubelet) {
+    kubelet = startKubelet(store, api, { log, ...(options.kubelet === true ? {} : options.kubelet) });
+    hpa = new HpaController(store, api, registry, kubelet.metrics, { log, ...options.hpa });
+    hpa.start();
+  }
   ctx.serverAddress = `${host}:${address.port}`;
 
   let tempDir: string | undefined;
@@ -128,6 +136,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     dropWatches() { for (const w of [...watches]) w.end(); },
     stop() {
       stopping ??= (async () => {
+        hpa?.stop();
         await kubelet?.stop();
         stopCrds();
         stopGc();

@@ -68,6 +68,11 @@ class RunningPod {
     await Promise.all([...this.processes.values()].map((p) => p.stop(5_000)));
   }
 
+  /** The pids of the containers' processes that are running. */
+  pids(): number[] {
+    return [...this.processes.values()].filter((p) => p.exit === undefined).map((p) => p.pid);
+  }
+
   /** Writes the pod's status when it has changed. */
   report(): void {
     if (this.stopped) return;
@@ -175,6 +180,11 @@ export class PodRunner {
       return false;
     });
     return urls;
+  }
+
+  /** Every running pod's container processes, for the metrics collector. */
+  podProcesses(): { namespace: string; name: string; pids: number[] }[] {
+    return [...this.pods.values()].map((p) => ({ namespace: p.namespace, name: p.name, pids: p.pids() }));
   }
 
   /** The container's env, with secretKeyRef / configMapKeyRef values read from the store (missing keys are left out). */
