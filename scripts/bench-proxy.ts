@@ -8,9 +8,10 @@
  * the upstream) and keep-alive upstream connections.
  *   - req/s:      wrk -t1 -c<connections> for <duration> s through each proxy, taking turns for
  *                 <rounds> rounds; the figure is each proxy's median.
- *   - added p99:  one keep-alive connection, one request at a time, for <probe> s, to the upstream
- *                 directly and through each proxy, taking turns; added p99 = p99 through the proxy
- *                 minus p99 direct (medians over rounds). Sequential requests measure the hop, not a queue.
+ *   - added p99:  one keep-alive connection per target, one request at a time, for <probe> s, to the
+ *                 upstream directly and through each proxy, taking turns request by request; added
+ *                 p99 = p99 through the proxy minus p99 direct (medians over rounds). Sequential
+ *                 requests measure the hop, not a queue.
  * Goal (issue 11): proxy >= 0.5 x nginx req/s, added p99 < 1 ms. Every child is stopped by PID at the
  * end and on SIGINT. Ends with one JSON line.
  */
@@ -100,24 +101,27 @@ async function wrk(url: string, o: Options): Promise<{ rps: number; errors: numb
   return { rps, errors: non2xx + (errs ? errs.slice(1).reduce((n, x) => n + Number(x), 0) : 0) };
 }
 
-/** p99 of sequential GETs over one keep-alive connection, ms. */
-async function probeP99(url: string, seconds: number): Promise<number> {
-  const pool = new Pool(url, { connections: 1 });
-  const times: number[] = [];
+/**
+ * p99 of sequential GETs, one keep-alive connection per target, ms. The targets take turns request
+ * by request, so a noisy neighbour on the shared machine hits all of them alike.
+ */
+async function probeP99(urls: string[], seconds: number): Promise<number[]> {
+  const pools = urls.map((u) => new Pool(u, { connections: 1 }));
+  const times: number[][] = urls.map(() => []);
   try {
+    for (let i = 0; i < 200; i++) for (const p of pools) await (await p.request({ path: '/bench', method: 'GET' })).body.text();
     const end = performance.now() + seconds * 1000;
-    for (let i = 0; i < 200; i++) await (await pool.request({ path: '/bench', method: 'GET' })).body.text();
     while (performance.now() < end) {
-      const t = performance.now();
-      const r = await pool.request({ path: '/bench', method: 'GET' });
-      await r.body.text();
-      times.push(performance.now() - t);
+      for (let k = 0; k < pools.length; k++) {
+        const t = performance.now();
+        await (await pools[k]!.request({ path: '/bench', method: 'GET' })).body.text();
+        times[k]!.push(performance.now() - t);
+      }
     }
   } finally {
-    await pool.destroy();
+    await Promise.all(pools.map((p) => p.destroy()));
   }
-  times.sort((a, b) => a - b);
-  return times[Math.ceil(times.length * 0.99) - 1]!;
+  return times.map((ts) => { ts.sort((a, b) => a - b); return ts[Math.ceil(ts.length * 0.99) - 1]!; });
 }
 
 async function main(): Promise<void> {
@@ -145,9 +149,8 @@ async function main(): Promise<void> {
     const b = await wrk(nginxProxy, o);
     rps.proxy.push(a.rps); rps.nginx.push(b.rps);
     errors += a.errors + b.errors;
-    p99.direct.push(await probeP99(upstream, o.probeS));
-    p99.proxy.push(await probeP99(proxy, o.probeS));
-    p99.nginx.push(await probeP99(nginxProxy, o.probeS));
+    const [direct, viaProxy, viaNginx] = await probeP99([upstream, proxy, nginxProxy], o.probeS);
+    p99.direct.push(direct!); p99.proxy.push(viaProxy!); p99.nginx.push(viaNginx!);
     say(`round ${r}: req/s caplab ${Math.round(a.rps)} nginx ${Math.round(b.rps)} (errors ${a.errors}/${b.errors}); sequential p99 direct ${round(p99.direct.at(-1)!, 3)} ms, caplab ${round(p99.proxy.at(-1)!, 3)} ms, nginx ${round(p99.nginx.at(-1)!, 3)} ms`);
   }
   const proxyRps = median(rps.proxy);

@@ -6,7 +6,6 @@
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import { Server as NetServer, type AddressInfo, type Socket } from 'node:net';
-import { pipeline } from 'node:stream';
 import type { Logger } from '../common/logger.ts';
 import { emptyRequests, type Outcome, type ToPrimary, type ToWorker, type WorkerSetup, type WorkerSnapshot } from './proxy-ipc.ts';
 import { UpstreamSet, type Upstream } from './upstream-set.ts';
@@ -61,38 +60,43 @@ export async function startProxyWorker(setup: WorkerSetup, send: (msg: ToPrimary
     res.end(text);
   };
 
-  const forward = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  /**
+   * Forwards through undici's dispatch API rather than `request()`: no body stream or promise per
+   * request, response chunks written straight to the client, with backpressure both ways.
+   */
+  const forward = (req: IncomingMessage, res: ServerResponse): void => {
     const hasBody = req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
-    let u: Upstream | null = upstreams.pick();
     const headers = requestHeaders(req.headers, req.socket.remoteAddress);
-    while (u !== null) {
-      try {
-        const r = await u.pool.request({ path: req.url!, method: req.method as 'GET', headers, body: hasBody ? req : null, highWaterMark: config.buffers.highWaterMark });
-        const failed = failureStatuses.has(r.statusCode);
-        upstreams.record(u, !failed);
-        requests[failed ? 'upstream_5xx' : 'ok']++;
-        if (res.destroyed) {
-          // the client left while the upstream answered; destroying the body emits an abort error
-          r.body.on('error', () => {});
-          r.body.destroy();
-          requests.client_abort++;
-          return;
-        }
-        res.writeHead(r.statusCode, responseHeaders(r.headers));
-        await new Promise<void>((resolve) => pipeline(r.body, res, () => resolve()));
-        return;
-      } catch (err) {
-        upstreams.record(u, false);
-        const code = (err as { code?: string }).code ?? '';
-        if (!hasBody && config.retryOnConnectError && CONNECT_ERRORS.has(code)) {
-          u = upstreams.pick(u);
-          continue;
-        }
-        finish(res, 'upstream_error', 502, `bad gateway: ${code || (err as Error).message}\n`);
-        return;
-      }
-    }
-    finish(res, 'no_upstream', 503, 'no healthy upstream\n');
+    const attempt = (u: Upstream | null): void => {
+      if (u === null) { finish(res, 'no_upstream', 503, 'no healthy upstream\n'); return; }
+      let started = false;
+      u.pool.dispatch({ path: req.url!, method: req.method as 'GET', headers, body: hasBody ? req : null }, {
+        onRequestStart(controller) {
+          res.once('close', () => { if (!res.writableFinished) controller.abort(new Error('client went away')); });
+        },
+        onResponseStart(controller, status, upstreamHeaders) {
+          started = true;
+          const failed = failureStatuses.has(status);
+          upstreams.record(u, !failed);
+          if (res.destroyed) { requests.client_abort++; controller.abort(new Error('client went away')); return; }
+          requests[failed ? 'upstream_5xx' : 'ok']++;
+          res.writeHead(status, responseHeaders(upstreamHeaders));
+        },
+        onResponseData(controller, chunk) {
+          if (!res.write(chunk)) { controller.pause(); res.once('drain', () => controller.resume()); }
+        },
+        onResponseEnd() { res.end(); },
+        onResponseError(_controller, err) {
+          if (started) { res.destroy(); return; } // cut mid-body: the client sees it cut too
+          upstreams.record(u, false);
+          if (res.destroyed) { requests.client_abort++; return; }
+          const code = (err as { code?: string }).code ?? '';
+          if (!hasBody && config.retryOnConnectError && CONNECT_ERRORS.has(code)) { attempt(upstreams.pick(u)); return; }
+          finish(res, 'upstream_error', 502, `bad gateway: ${code || err.message}\n`);
+        },
+      });
+    };
+    attempt(upstreams.pick());
   };
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -120,7 +124,7 @@ export async function startProxyWorker(setup: WorkerSetup, send: (msg: ToPrimary
       });
       send({ t: 'metrics', id });
     } else {
-      void forward(req, res);
+      forward(req, res);
     }
   });
 

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
 import { Pool } from 'undici';
 import type { Cluster, ComponentSpec } from '../../clusters/cluster.ts';
 import { localProvider } from '../../clusters/providers/local-provider.ts';
@@ -141,6 +142,18 @@ describe('proxy component with real echo upstreams', function () {
     assert.ok(lines.some((l) => /new config rejected/.test(l) && /healthCheck\.rise/.test(l)), 'the log names the bad field');
   });
 
+  it('replaces a serving worker that crashes', async () => {
+    const e = await cluster.deploy([echo('a'), proxy(['a'], { workers: 2 })]);
+    const [primary] = (await cluster.sampler().sample()).find((s) => s.component === 'front')!.pids;
+    const workers = childPids(primary!);
+    assert.equal(workers.length, 2);
+    process.kill(workers[0]!, 'SIGKILL');
+    await until('a replacement worker', async () => childPids(primary!).filter((p) => !workers.includes(p)).length === 1);
+    await until('two workers serving', async () => (await metric(e.front!, 'proxy_workers')) === 2);
+    assert.equal((await get(poolFor(e))).status, 200);
+    assert.ok(lines.some((l) => /a serving worker exited; starting a replacement/.test(l)));
+  });
+
   it('refuses to start with an invalid config, naming every problem', async () => {
     await assert.rejects(cluster.deploy([echo('a'), proxy(['a'], { workers: 0, bogus: true })]), (err: Error) => /workers/.test(err.message) && /bogus/.test(err.message));
   });
@@ -148,7 +161,6 @@ describe('proxy component with real echo upstreams', function () {
 
 /** Any proxy worker process of this test process's descendants still alive? */
 async function workersAlive(): Promise<boolean> {
-  const { readdirSync, readFileSync } = await import('node:fs');
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
@@ -160,4 +172,18 @@ async function workersAlive(): Promise<boolean> {
     } catch { /* exited while we looked */ }
   }
   return false;
+}
+
+/** Live child processes of `pid`, from /proc. */
+function childPids(pid: number): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(ppid) === pid && state !== 'Z') out.push(Number(entry));
+    } catch { /* exited while we looked */ }
+  }
+  return out;
 }
