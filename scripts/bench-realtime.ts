@@ -68,7 +68,7 @@ async function stopAll(): Promise<void> {
   await redis?.stop();
 }
 
-process.once('SIGINT', () => { void stopAll().then(() => process.exit(130)); });
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => { void stopAll().then(() => process.exit(130)); });
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
