@@ -73,11 +73,12 @@ export function compareRuns(baseline: readonly RunResult[], candidate: readonly 
   if (scenarios.size > 1) notes.push(`the runs are of different scenarios (${[...scenarios].join(', ')}): the ratio compares unlike things`);
   const values = (runs: { value: number }[][]): number[][] => runs.map((r) => r.map((p) => p.value));
   const judged: Comparison = { ...compareSamples(values(a), values(b), spec, o), unit: unitOf(candidate[0]) ?? unitOf(baseline[0]) ?? 'ms', notes };
-  // An invalid run's latency includes the generator's own delay. Side by side (one generator for
-  // both runs) that delay hits both and cancels in each second's ratio; otherwise it can make or
-  // hide a regression, so no verdict is claimed.
+  // An invalid run measured the generator or an overloaded machine, not the system: its latency
+  // may include the generator's own delay, and side by side one process can be starved for
+  // seconds while the other is not (bench:gate saw A/A pairs of invalid runs 1.1-1.4x apart).
+  // Either can make or hide a regression, so no verdict is claimed.
   const unsound = [...baseline, ...candidate].filter((r) => r.verdict === 'invalid' || r.verdict === 'aborted').length;
-  if (unsound > 0 && o.pairing !== 'seconds' && judged.verdict !== 'inconclusive') {
+  if (unsound > 0 && judged.verdict !== 'inconclusive') {
     return {
       ...judged,
       verdict: 'inconclusive',

@@ -102,14 +102,15 @@ describe('compareRuns: the gate on RunResults', () => {
     assert.ok(c.notes.some((n) => /the new run has no second with enough requests for a p95/.test(n)), c.notes.join('|'));
   });
 
-  it('claims nothing from an invalid run, whose latency includes the generator\'s delay, unless it ran side by side', () => {
+  it('claims nothing from an invalid run, whose latency may include the generator\'s delay, side by side or not', () => {
     const bad = { ...syntheticResult({ p95Ms: 13, seconds: 20, seed: 4 }), verdict: 'invalid' as const, verdictReasons: ['generator CPU 97%'] };
     const good = syntheticResult({ p95Ms: 10, seconds: 20, seed: 1 });
     const c = compareRuns([good], [bad], P95, gate());
     assert.ok(c.notes.some((n) => /the new run \(echo-constant-rate, .*\) is invalid: generator CPU 97%/.test(n)), c.notes.join('|'));
     assert.equal(c.verdict, 'inconclusive');
     assert.match(c.reason, /lies wholly above the allowed 1\.030 \(\+3%\), but 1 of the runs is invalid or aborted/);
-    assert.equal(compareRuns([good], [bad], P95, gate({ pairing: 'seconds' })).verdict, 'regression');
+    assert.equal(compareRuns([good], [bad], P95, gate({ pairing: 'seconds' })).verdict, 'inconclusive');
+    assert.equal(compareRuns([good], [{ ...bad, verdict: 'good' }], P95, gate({ pairing: 'seconds' })).verdict, 'regression');
   });
 
   it('pairs side-by-side runs on the seconds both have', () => {
