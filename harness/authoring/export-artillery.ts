@@ -35,7 +35,11 @@ export function exportArtillery(plan: Plan, source: string, workload?: string): 
     plugins: { expect: { reportFailuresAsErrors: true, outputFormat: 'silent' } },
   };
   const ensure = ensureBlock(toThresholdSpecs(plan.thresholds), note);
-  if (ensure !== null) config['ensure'] = ensure;
+  if (ensure !== null) {
+    config['ensure'] = ensure;
+    // Artillery 2.0.21 loads ensure only when it is listed as a plugin (checked with the CLI).
+    (config['plugins'] as Record<string, unknown>)['ensure'] = {};
+  }
   if (w.workers > 0) note(`workers (${w.workers}): Artillery spreads load over its own workers`);
   if (http.connections !== undefined) note(`http.connections (${http.connections}): Artillery opens a connection per virtual user`);
   if (Object.keys(http.vars).length > 0) note('vars: Artillery has no per-iteration variables without a processor; each {{var NAME}} of a `vars:` entry is written as its template, so random values differ between uses');
