@@ -44,6 +44,8 @@ export function crossReferenceIssues(data: unknown): RawIssue[] {
     const at = ['workloads', name, 'http'];
     checkTarget(http, at);
     checkTarget(asRecord(workload?.['tcp']), ['workloads', name, 'tcp'], /^(tcp|https?):\/\//, 'a tcp:// URL');
+    const wsTarget = asRecord(workload?.['ws'])?.['target'];
+    for (const target of Array.isArray(wsTarget) ? wsTarget : [wsTarget]) checkTarget({ target }, ['workloads', name, 'ws'], /^(wss?|https?):\/\//, 'a ws:// URL');
     issues.push(...formIssues(http, at), ...executorIssues(workload, ['workloads', name]), ...datasetIssues(workloadRefs(http, at), datasets));
   }
   return issues;

@@ -128,6 +128,7 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunResu
     for (const [name, w] of Object.entries(plan.workloads)) {
       if (w.http && /^https?:\/\//.test(w.http.target)) checkTargetUrl(`workload ${name}`, w.http.target, opts.allowRemoteTarget);
       if (w.tcp && /^tcp:\/\//.test(w.tcp.target)) checkTargetUrl(`workload ${name}`, w.tcp.target, opts.allowRemoteTarget);
+      for (const t of w.ws ? [w.ws.target].flat() : []) if (/^wss?:\/\//.test(t)) checkTargetUrl(`workload ${name}`, t, opts.allowRemoteTarget);
     }
     for (const [name, d] of Object.entries(plan.datasets)) {
       if (/^https?:\/\//.test(d.http.target)) checkTargetUrl(`dataset ${name}`, d.http.target, opts.allowRemoteTarget);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { RateHandle } from '../../../harness/metrics/recorder.ts';
 import { wsDriverSchema } from '../../../harness/drivers/ws-schema.ts';
 import { DeliveryTracker, wsUrls } from '../../../harness/drivers/ws.ts';
+import { planFrom } from '../../support/scenario-text.ts';
 
 class Tally implements RateHandle {
   ok = 0;
@@ -43,5 +44,12 @@ describe('ws driver', () => {
     d.received('p1', 8); // late
     d.received('p2', 1);
     assert.deepEqual({ ok: t.ok, bad: t.bad }, { ok: 4, bad: 2 });
+  });
+
+  it('a ws target naming no component is a validation error, at the field, for a single target or one of a list', () => {
+    const doc = (target: string) => `name: t\ncomponents:\n  rt: { component: realtime }\nworkloads:\n  w:\n    executor: hold-connections\n    connections: 1\n    ws: { target: ${target} }\n`;
+    assert.throws(() => planFrom(doc('nope')), /target "nope" is neither a component of this scenario nor a ws:\/\/ URL; components are: rt \(workloads\.w\.ws\.target\)/);
+    assert.throws(() => planFrom(doc('[rt, other]')), /target "other" is neither/);
+    assert.equal(planFrom(doc('[rt, "ws://127.0.0.1:9/ws"]')).workloads['w']!.ws!.target.length, 2);
   });
 });
