@@ -69,10 +69,16 @@ function renderRun(run: IngestedRun, thresholds: ThresholdResult[] | null, level
   ];
   if (thresholds !== null) {
     lines.push('', 'Thresholds');
-    for (const t of thresholds) lines.push(`  ${t.key} ${t.stat}  ${t.value === null ? 'no data' : +t.value.toPrecision(4)}  good ${t.good}${t.warning ? `, warning ${t.warning}` : ''}  ${t.level.toUpperCase()}`);
+    for (const t of thresholds) lines.push(`  ${t.key} ${t.stat}  ${valueText(t)}  good ${t.good}${t.warning ? `, warning ${t.warning}` : ''}  ${t.level.toUpperCase()}`);
     lines.push('', `level ${level?.toUpperCase()}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+function valueText(t: ThresholdResult): string {
+  if (t.value === null) return 'no data';
+  if (t.unit === 'fraction') return `${+(t.value * 100).toPrecision(4)}%`;
+  return `${+t.value.toPrecision(4)}${t.unit === 'ms' ? ' ms' : ''}`;
 }
 
 export function importCommand(): Command {
