@@ -19,6 +19,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { WsClient } from '../harness/drivers/ws-client.ts';
+import { allocationCost } from '../reports/cost/allocation-cost.ts';
+import { HOURS_PER_MONTH } from '../reports/cost/cost-summary.ts';
+import { DEFAULT_PRICING, loadPricingProfile } from '../reports/cost/pricing-profile.ts';
 import { startRedisProcess, type RedisProcess } from '../reference-impl/realtime/redis-process.ts';
 import { positiveOption, stopChild } from './bench-support.ts';
 
@@ -110,7 +114,10 @@ async function main(): Promise<void> {
   const times = reports.flatMap((r) => r['connectMs'] as number[]).sort((a, b) => a - b);
   say(`connected ${held} of ${connections} in ${round(connectS)} s${Object.keys(failed).length ? `; failed: ${JSON.stringify(failed)}` : ''}`);
 
+  const cpuHoldStart = servers.map((s) => cpuTicks(s.pid));
   await sleep(holdS * 1_000);
+  const cpuHoldEnd = servers.map((s) => cpuTicks(s.pid));
+  const pings = await pingEach(urls, 50);
   const active = await Promise.all(servers.map(async (s) => {
     const text = await (await fetch(`${s.url}/metrics`)).text();
     return Number(/^realtime_connections_active (\d+)/m.exec(text)?.[1] ?? NaN);
@@ -130,7 +137,34 @@ async function main(): Promise<void> {
   say(`server memory per connection: ${rssPerConnKb} KiB (seed 002's budget: 10 KB); one instance at ${perInstance} connections: ${round(rssAfter.reduce((a, b) => a + b, 0) / servers.length / 2 ** 20)} MiB RSS`);
   const at100k = (rssPerConnKb * 100_000) / 1024;
   say(`seed 004 Stage 4: 100k connections on 10 instances of 6 GB (~60 GB); here ${stillHeld} held on ${instances} instances on one 2-core box, ${round(rssAfter.reduce((a, b) => a + b, 0) / 2 ** 20)} MiB RSS in all; at this rate 100k cost ~${round(at100k)} MiB of server memory plus each instance's ~${round(rssBefore.reduce((a, b) => a + b, 0) / servers.length / 2 ** 20)} MiB base`);
+  // seed 004's table: this run's row (usage priced as if requested, no headroom) beside the seed's Stage 4 row
+  const profile = loadPricingProfile(DEFAULT_PRICING);
+  const cpuHoldCores = servers.map((_, i) => (cpuHoldEnd[i]! - cpuHoldStart[i]!) / 100 / holdS);
+  const monthly = servers.reduce((sum, _, i) => sum + allocationCost({ cpuCores: cpuHoldCores[i]!, memoryBytes: rssAfter[i]! }, {}, HOURS_PER_MONTH, profile.rates).total, 0);
+  const meanCpuPct = (cpuHoldCores.reduce((a, b) => a + b, 0) / servers.length) * 100;
+  const meanRssMiB = rssAfter.reduce((a, b) => a + b, 0) / servers.length / 2 ** 20;
+  say('');
+  say('| Connections | Instances | CPU/Instance | Memory/Instance | Latency (ping p50) | Cost/mo | Cost/connection/mo |');
+  say('|---|---|---|---|---|---|---|');
+  say(`| ${stillHeld} (measured) | ${instances} | ${round(meanCpuPct, 2)}% | ${round(meanRssMiB)} MiB | ${round(percentile(pings, 50), 2)} ms | $${round(monthly, 2)} (${profile.name}, usage) | $${(monthly / Math.max(1, stillHeld)).toFixed(6)} |`);
+  say('| 100k (seed 004) | 10 | 70% | 6GB | 20ms | $1,500 | $0.015 |');
+  say(`held connections idle (heartbeat only); CPU over the ${holdS} s hold; ping p50/p95 ${round(percentile(pings, 50), 2)}/${round(percentile(pings, 95), 2)} ms over ${pings.length} round trips on one extra connection per instance; cost = OpenCost's allocation formula on the measured usage (a deployment requests more: see caplab size)`);
   say(JSON.stringify({ bench: 'realtime', connections: stillHeld, rss_per_conn_kb: rssPerConnKb, connect_p95_ms: round(percentile(times, 95), 2) }));
+}
+
+/** `count` sequential ping round trips on one new connection per URL, in ms. */
+async function pingEach(urls: string[], count: number): Promise<number[]> {
+  const out: number[] = [];
+  for (const url of urls) {
+    const c = await WsClient.open({ url, timeoutMs: 30_000 });
+    for (let i = 0; i < count; i++) {
+      const t0 = performance.now();
+      await c.request({ type: 'ping' }, 30_000);
+      out.push(performance.now() - t0);
+    }
+    await c.close();
+  }
+  return out.sort((a, b) => a - b);
 }
 
 main().then(stopAll, async (err: unknown) => {
