@@ -3,7 +3,8 @@
  *   /api/v1/<plural>[/<name>[/<sub>]]                      cluster-scoped, or all namespaces
  *   /api/v1/namespaces/<ns>/<plural>[/<name>[/<sub>]]      namespaced
  *   /apis/<group>/<version>/...                           the same under a named group
- * plus discovery (/version, /api, /apis, /api/v1, /apis/<group>[/<version>]), /openapi/v3 and /healthz, /readyz, /livez.
+ * plus discovery (/version, /api, /apis, /api/v1, /apis/<group>[/<version>]), /openapi/v3, /healthz, /readyz, /livez
+ * and /metrics (kube-state-metrics-like gauges, state-metrics.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ObjectStore } from './object-store.ts';
@@ -12,6 +13,7 @@ import { applyPatch, parsePatchBody, patchTypeOf } from './patch.ts';
 import type { DeleteOptions, ResourceApi, Subresource, WriteOptions } from './resource-api.ts';
 import type { ResourceRegistry, ResourceType } from './resource-registry.ts';
 import { parseFieldSelector, parseLabelSelector } from './selectors.ts';
+import { stateMetricsPage } from './state-metrics.ts';
 import { ApiError } from './status-errors.ts';
 import { toTable, wantsTable } from './table.ts';
 import { serveWatch, type OpenWatch } from './watch-stream.ts';
@@ -56,6 +58,7 @@ export function route(ctx: RouterContext, req: ApiRequest, res: ServerResponse):
   const segments = path.split('/').filter((s) => s !== '').map(decodeURIComponent);
   if (path === '/version') return ok(VERSION_INFO);
   if (['/healthz', '/readyz', '/livez'].includes(path)) return { code: 200, body: 'ok' };
+  if (path === '/metrics' && req.method === 'GET') return { code: 200, body: stateMetricsPage(ctx.store) };
   if (path === '/openapi/v3') return ok(openApiIndex(ctx.registry, ctx.store.resourceVersion));
   if (path.startsWith('/openapi/v3/')) return discovery(openApiDocument(ctx.registry, segments.slice(2).join('/')), path);
   if (path === '/api') return ok(ctx.registry.apiVersions(ctx.serverAddress));

@@ -1,6 +1,6 @@
 /**
- * Services on loopback: every Service with a selector gets a TCP listener on 127.0.0.1 (a port
- * the OS picks) that sends each connection to the next Ready pod running a reference process,
+ * Services on loopback: every Service with a selector gets a TCP listener on 127.0.0.1 (its
+ * nodePort for a NodePort Service that names one, else a port the OS picks) that sends each connection to the next Ready pod running a reference process,
  * round-robin. The address is written to the Service as the annotation `caplab.dev/loopback`
  * (`127.0.0.1:PORT`) and as status.loadBalancer.ingress. With no Ready pod, connections are
  * closed at once. Simulated pods have no process and receive no traffic.
@@ -50,7 +50,15 @@ export class ServiceProxy {
     if (this.proxies.has(key)) return;
     const proxy: Proxy = { server: createServer((client) => this.forward(key, client)), port: 0, next: 0, sockets: new Set() };
     this.proxies.set(key, proxy);
-    await new Promise<void>((resolve) => proxy.server.listen(0, '127.0.0.1', resolve));
+    const listened = await new Promise<Error | undefined>((resolve) => {
+      proxy.server.once('error', resolve);
+      proxy.server.listen(nodePortOf(svc) ?? 0, '127.0.0.1', () => resolve(undefined));
+    });
+    if (listened !== undefined) {
+      this.log(`service-proxy: ${key}: cannot listen on 127.0.0.1:${nodePortOf(svc)} (its nodePort): ${listened.message}`);
+      if (this.proxies.get(key) === proxy) this.proxies.delete(key);
+      return;
+    }
     if (this.proxies.get(key) !== proxy) { proxy.server.close(); return; }
     proxy.port = (proxy.server.address() as { port: number }).port;
     const address = `127.0.0.1:${proxy.port}`;
@@ -86,6 +94,13 @@ export class ServiceProxy {
     proxy.server.close();
     for (const s of proxy.sockets) s.destroy();
   }
+}
+
+/** A NodePort Service's first nodePort: this node is 127.0.0.1, so the proxy listens there, as kube-proxy would. */
+function nodePortOf(svc: KubeObject): number | undefined {
+  const spec = (svc.spec ?? {}) as { type?: string; ports?: { nodePort?: number }[] };
+  const port = spec.type === 'NodePort' ? spec.ports?.[0]?.nodePort : undefined;
+  return typeof port === 'number' && port > 0 && port < 65536 ? port : undefined;
 }
 
 function serviceKey(svc: KubeObject): string {
