@@ -12,6 +12,7 @@ import { verdictWords } from '../labels.ts';
 import { capacitySection, type CapacityOutcome } from './capacity-section.ts';
 import { renderChartSvg, type ReportChart } from './chart.ts';
 import { latencyOverTimeChart } from './charts/latency-over-time.ts';
+import { replicasOverTimeChart } from './charts/replicas-over-time.ts';
 import { resourcesOverTimeChart } from './charts/resources-over-time.ts';
 import { resourcesVsLoadCharts } from './charts/resources-vs-load.ts';
 import { throughputOverTimeChart } from './charts/throughput-over-time.ts';
@@ -37,7 +38,7 @@ export interface HtmlReportOptions extends RenderOptions {
 /** Renders report.html for a run. */
 export async function renderHtmlReport(result: RunResult, opts: HtmlReportOptions): Promise<string> {
   const capacity = sizeSweep(result, opts.capacity);
-  const timeCharts = [latencyOverTimeChart(result), throughputOverTimeChart(result), resourcesOverTimeChart(result)].filter((c) => c !== null);
+  const timeCharts = [latencyOverTimeChart(result), throughputOverTimeChart(result), resourcesOverTimeChart(result), replicasOverTimeChart(result)].filter((c) => c !== null);
   const sweepCharts = throughputVsLatencyCharts(result.sweeps, capacity.report);
   const tiers = tiersCostChart(capacity.report);
   const capacityCharts = [...resourcesVsLoadCharts(capacity.report), ...(tiers ? [tiers] : [])];
