@@ -7,6 +7,7 @@
  * and /metrics (kube-state-metrics-like gauges, state-metrics.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { podMetricsResponse, type PodMetricsLister } from './metrics-api.ts';
 import type { ObjectStore } from './object-store.ts';
 import { openApiDocument, openApiIndex } from './openapi.ts';
 import { applyPatch, parsePatchBody, patchTypeOf } from './patch.ts';
@@ -27,6 +28,8 @@ export interface RouterContext {
   bookmarkIntervalMs: number;
   /** open watches, so the server can end them on stop */
   watches: Set<OpenWatch>;
+  /** pod usage for metrics.k8s.io, when the kubelet runs */
+  podMetrics?: PodMetricsLister;
 }
 
 export interface ApiRequest {
@@ -76,6 +79,9 @@ export function route(ctx: RouterContext, req: ApiRequest, res: ServerResponse):
   else if (segments[0] === 'apis' && segments.length > 3) { group = segments[1]!; version = segments[2]!; rest = segments.slice(3); }
   else throw new ApiError('NotFound', `the server could not find the requested resource (${path})`);
   const target = resolveTarget(ctx.registry, group, version, rest, path);
+  if (target.type.group === 'metrics.k8s.io') {
+    return ok(podMetricsResponse(ctx.store, ctx.podMetrics, req.method, target.namespace, target.name, parseLabelSelector(req.url.searchParams.get('labelSelector'))));
+  }
   return handleResource(ctx, target, req, res);
 }
 

@@ -65,6 +65,8 @@ export const BUILTIN_TYPES: readonly ResourceType[] = [
   builtin('policy', 'v1', 'PodDisruptionBudget', 'poddisruptionbudgets', true, { shortNames: ['pdb'], subresources: { status: true } }),
   // acted on by the HPA controller (hpa/hpa-controller.ts) when the kubelet runs
   builtin('autoscaling', 'v2', 'HorizontalPodAutoscaler', 'horizontalpodautoscalers', true, { shortNames: ['hpa'], categories: ['all'], subresources: { status: true } }),
+  // read-only, answered from the kubelet's pod metrics (metrics-api.ts), never stored
+  builtin('metrics.k8s.io', 'v1beta1', 'PodMetrics', 'pods', true),
 ];
 
 /** `apps/v1`, or `v1` for the core group. */

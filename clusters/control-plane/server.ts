@@ -112,6 +112,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
   if (options.kubelet) {
     kubelet = startKubelet(store, api, { log, ...(options.kubelet === true ? {} : options.kubelet) });
     hpa = new HpaController(store, api, registry, kubelet.metrics, { log, ...options.hpa });
+    ctx.podMetrics = kubelet.metrics;
     hpa.start();
   }
   ctx.serverAddress = `${host}:${address.port}`;

@@ -32,7 +32,7 @@ export function toTable(type: ResourceType, objects: KubeObject[], resourceVersi
 
 function columnsOf(type: ResourceType): PrinterColumn[] {
   if (type.custom) return type.printerColumns.filter((c) => /^(\.[A-Za-z0-9_-]+)+$/.test(c.jsonPath) && c.name.toLowerCase() !== 'age');
-  if (type.plural === 'pods') return [{ name: 'Status', type: 'string', jsonPath: '.status.phase' }, { name: 'IP', type: 'string', jsonPath: '.status.podIP' }];
+  if (type.plural === 'pods' && type.group === '') return [{ name: 'Status', type: 'string', jsonPath: '.status.phase' }, { name: 'IP', type: 'string', jsonPath: '.status.podIP' }];
   if (type.plural === 'deployments') return [{ name: 'Ready', type: 'integer', jsonPath: '.status.readyReplicas' }, { name: 'Replicas', type: 'integer', jsonPath: '.spec.replicas' }];
   if (type.plural === 'services') return [{ name: 'Type', type: 'string', jsonPath: '.spec.type' }];
   if (type.plural === 'horizontalpodautoscalers') {

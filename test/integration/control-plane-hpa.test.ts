@@ -4,9 +4,13 @@
  * scale-down window. Under load the pods' sampled CPU goes over the target and the HPA scales the
  * Deployment up; once the load stops it scales back down, not before the window has passed.
  * Sync period and metric resolution are 1 s so it runs in seconds; no process is left behind.
+ * `kubectl top pod` (where kubectl is installed) reads the same usage from metrics.k8s.io.
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import * as k8s from '@kubernetes/client-node';
 import { REFERENCE_IMAGE } from '../../clusters/control-plane/kubelet/reference-image.ts';
@@ -112,6 +116,14 @@ describe('HPA controller scaling a process Deployment on its sampled CPU', funct
     assert.ok(utilization > 50, `scaled up to ${scaledUpTo} at ${utilization}% utilization`);
     assert.equal(hpa.status?.conditions?.find((c) => c.type === 'ScalingActive')?.status, 'True');
     assert.ok(hpa.status?.lastScaleTime !== undefined);
+    // the same usage through metrics.k8s.io, as kubectl top reads it from metrics-server
+    const top = await new Promise<{ err: Error | null; stdout: string; stderr: string }>((resolve) => execFile('kubectl',
+      ['--kubeconfig', cp.kubeconfigPath, '--cache-dir', join(tmpdir(), `caplab-hpa-test-${process.pid}`), 'top', 'pod', '-n', 'default', '--no-headers'],
+      { timeout: 20_000 }, (err, stdout, stderr) => resolve({ err, stdout, stderr })));
+    if (!(top.err as NodeJS.ErrnoException | null)?.code?.toString().includes('ENOENT')) {
+      assert.equal(top.err, null, top.stderr);
+      assert.match(top.stdout, /^busy-\S+\s+\d+m\s+\d+Mi\s*$/m);
+    }
 
     await until('the scale-down to minReplicas', async () => ((await deployment()).spec?.replicas ?? 0) === 1, 45_000);
     const after = (Date.now() - stoppedAt) / 1000;

@@ -11,6 +11,8 @@ export interface PodUsage {
   /** when the window ended (RFC 3339) */
   timestamp: string;
   windowSeconds: number;
+  /** the same per container with a process */
+  containers: { name: string; cpuCores: number; memoryBytes: number }[];
 }
 
 export interface PodMetricsSource {

@@ -11,7 +11,7 @@ import type { PodMetricsSource, PodUsage } from '../hpa/pod-metrics-source.ts';
 
 /** What the collector samples: the pod runner's processes. */
 export interface PodProcesses {
-  podProcesses(): { namespace: string; name: string; pids: number[] }[];
+  podProcesses(): { namespace: string; name: string; containers: { container: string; pid: number }[] }[];
 }
 
 export class PodMetricsCollector implements PodMetricsSource {
@@ -52,19 +52,22 @@ export class PodMetricsCollector implements PodMetricsSource {
     this.sampling = true;
     try {
       const live = new Set<string>();
-      await Promise.all(this.pods.podProcesses().map(async ({ namespace, name, pids }) => {
+      await Promise.all(this.pods.podProcesses().map(async ({ namespace, name, containers }) => {
         const key = `${namespace}/${name}`;
         live.add(key);
-        const usages = (await Promise.all(pids.map((pid) => this.sampler.sample(pid)))).filter((u) => u !== null);
+        const pids = containers.map((c) => c.pid);
+        const sampled = await Promise.all(containers.map(async (c) => ({ name: c.container, usage: await this.sampler.sample(c.pid) })));
         const before = this.seen.get(key) ?? [];
         this.seen.set(key, pids);
         // a container that (re)started since the last sample has no baseline yet
-        if (pids.length === 0 || usages.length < pids.length || pids.some((pid) => !before.includes(pid))) { this.latest.delete(key); return; }
+        if (pids.length === 0 || sampled.some((s) => s.usage === null) || pids.some((pid) => !before.includes(pid))) { this.latest.delete(key); return; }
+        const perContainer = sampled.map((s) => ({ name: s.name, cpuCores: s.usage!.cpuPercent / 100, memoryBytes: s.usage!.rssBytes }));
         this.latest.set(key, {
-          cpuCores: usages.reduce((a, u) => a + u.cpuPercent, 0) / 100,
-          memoryBytes: usages.reduce((a, u) => a + u.rssBytes, 0),
+          cpuCores: perContainer.reduce((a, c) => a + c.cpuCores, 0),
+          memoryBytes: perContainer.reduce((a, c) => a + c.memoryBytes, 0),
           timestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
           windowSeconds: this.resolutionMs / 1000,
+          containers: perContainer,
         });
       }));
       for (const [key, pids] of this.seen) if (!live.has(key)) { this.latest.delete(key); this.seen.delete(key); for (const pid of pids) this.sampler.forget(pid); }

@@ -1,8 +1,9 @@
 /**
  * Runs pods: each reference-image container becomes a child process (the local provider's
  * LocalProcess, so the same spawning, logging and reaping), every other container is simulated
- * and starts after `simulatedStartMs`. A container with an httpGet readinessProbe is Ready while
- * the probe answers 2xx at its period; one without is Ready once it runs. A process that exits is
+ * and starts after `simulatedStartMs`. A container with an httpGet readinessProbe is Ready once
+ * the probe answers 2xx (within timeoutSeconds, default 1) and until failureThreshold (default 3)
+ * probes in a row fail; one without is Ready once it runs. A process that exits is
  * restarted unless restartPolicy is Never, after 1 s doubling per restart up to 60 s
  * (CrashLoopBackOff). Deleting the pod stops its processes.
  */
@@ -32,7 +33,7 @@ interface ContainerSpec {
   command?: string[];
   args?: string[];
   env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string }; configMapKeyRef?: { name: string; key: string } } }[];
-  readinessProbe?: { httpGet?: { path?: string }; periodSeconds?: number; initialDelaySeconds?: number };
+  readinessProbe?: { httpGet?: { path?: string }; periodSeconds?: number; initialDelaySeconds?: number; timeoutSeconds?: number; failureThreshold?: number };
 }
 
 /** One running pod: its containers' states and what keeps them going. */
@@ -68,9 +69,9 @@ class RunningPod {
     await Promise.all([...this.processes.values()].map((p) => p.stop(5_000)));
   }
 
-  /** The pids of the containers' processes that are running. */
-  pids(): number[] {
-    return [...this.processes.values()].filter((p) => p.exit === undefined).map((p) => p.pid);
+  /** The containers' processes that are running. */
+  containerPids(): { container: string; pid: number }[] {
+    return [...this.processes].filter(([, p]) => p.exit === undefined).map(([container, p]) => ({ container, pid: p.pid }));
   }
 
   /** Writes the pod's status when it has changed. */
@@ -127,16 +128,21 @@ class RunningPod {
       return;
     }
     const periodMs = Math.max(100, (spec.readinessProbe!.periodSeconds ?? 10) * 1000);
+    const timeoutMs = Math.max(100, (spec.readinessProbe!.timeoutSeconds ?? 1) * 1000);
+    // as the kubelet: a Ready container turns unready only after failureThreshold failures in a row
+    const failureThreshold = Math.max(1, spec.readinessProbe!.failureThreshold ?? 3);
+    let failures = 0;
     const check = async () => {
       if (this.stopped || !state.started) return;
       let ok = false;
       try {
-        const res = await fetch(new URL(httpGet.path ?? '/', url), { signal: AbortSignal.timeout(1_000) });
+        const res = await fetch(new URL(httpGet.path ?? '/', url), { signal: AbortSignal.timeout(timeoutMs) });
         await res.arrayBuffer();
         ok = res.status >= 200 && res.status < 400;
       } catch { /* not ready */ }
       if (this.stopped) return;
-      state.ready = ok && state.started;
+      failures = ok ? 0 : failures + 1;
+      state.ready = state.started && (ok || (state.ready && failures < failureThreshold));
       this.report();
       this.later(check, ok ? periodMs : Math.min(periodMs, 500));
     };
@@ -183,8 +189,8 @@ export class PodRunner {
   }
 
   /** Every running pod's container processes, for the metrics collector. */
-  podProcesses(): { namespace: string; name: string; pids: number[] }[] {
-    return [...this.pods.values()].map((p) => ({ namespace: p.namespace, name: p.name, pids: p.pids() }));
+  podProcesses(): { namespace: string; name: string; containers: { container: string; pid: number }[] }[] {
+    return [...this.pods.values()].map((p) => ({ namespace: p.namespace, name: p.name, containers: p.containerPids() }));
   }
 
   /** The container's env, with secretKeyRef / configMapKeyRef values read from the store (missing keys are left out). */

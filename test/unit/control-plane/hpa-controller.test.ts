@@ -5,7 +5,7 @@ import { kindKeyOf, ObjectStore } from '../../../clusters/control-plane/object-s
 import { ResourceApi } from '../../../clusters/control-plane/resource-api.ts';
 import { BUILTIN_TYPES, ResourceRegistry } from '../../../clusters/control-plane/resource-registry.ts';
 
-const type = (plural: string) => BUILTIN_TYPES.find((t) => t.plural === plural)!;
+const type = (plural: string) => BUILTIN_TYPES.find((t) => t.plural === plural && t.group !== 'metrics.k8s.io')!;
 
 /** A store with Deployment `web` (pods of 500m CPU request, Ready) and its HPA, the pods written by hand as a kubelet would. */
 function cluster(hpaSpec: Record<string, unknown>) {
@@ -38,7 +38,7 @@ function cluster(hpaSpec: Record<string, unknown>) {
     api.patch(type('deployments'), 'default', 'web', 'merge', { status: { replicas, selector: 'app=web' } }, 'status');
   };
   let now = Date.parse('2026-01-01T00:00:00Z');
-  const metrics = { usage: (_ns: string, pod: string): PodUsage | undefined => usage.has(pod) ? { cpuCores: usage.get(pod)!, memoryBytes: 50 * 2 ** 20, timestamp: '', windowSeconds: 15 } : undefined };
+  const metrics = { usage: (_ns: string, pod: string): PodUsage | undefined => usage.has(pod) ? { cpuCores: usage.get(pod)!, memoryBytes: 50 * 2 ** 20, timestamp: '', windowSeconds: 15, containers: [] } : undefined };
   const controller = new HpaController(store, api, new ResourceRegistry(), metrics, { clock: () => now });
   const replicas = () => (api.get(type('deployments'), 'default', 'web').spec as { replicas: number }).replicas;
   const status = () => api.get(type('horizontalpodautoscalers'), 'default', 'web').status as Record<string, unknown> & { conditions: { type: string; status: string; reason: string }[] };
