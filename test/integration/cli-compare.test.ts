@@ -14,7 +14,8 @@ function caplab(args: string[]) {
 }
 
 describe('caplab baseline and caplab compare', function () {
-  this.timeout(60_000);
+  // Each case spawns caplab (about 1 s of start-up idle, 4 s on a loaded shared machine).
+  this.timeout(180_000);
   let dir: string;
   let baselines: string;
   const file = (name: string, p95Ms: number, seed: number, day = 14): string => {
@@ -91,7 +92,7 @@ describe('caplab baseline and caplab compare', function () {
 });
 
 describe('caplab ab', function () {
-  this.timeout(120_000);
+  this.timeout(180_000);
 
   it('exits 2 when A and B would be the same, or a --set names no component', () => {
     const scenario = path.join(ROOT, 'scenarios/echo/smoke.yaml');
