@@ -72,6 +72,13 @@ async function main(): Promise<void> {
   say(`reconcile lag (create -> Ready): p50 ${seconds(lag.p50)}, p95 ${seconds(lag.p95)}, p99 ${seconds(lag.p99)}, max ${seconds(lag.max)} over ${lag.count} agents`);
   say(`Ready: ${ready.passes} / ${ready.total}; deleted: ${deleted ? `${deleted.passes} / ${deleted.total}` : '-'}; API create p50 ${create ? `${create.p50.toFixed(1)} ms` : '-'}, p99 ${create ? `${create.p99.toFixed(1)} ms` : '-'}`);
   say(`operator queue: peak depth ${peak?.max ?? '-'} (scraped each second: max ${depth?.max ?? '-'}), retries ${retries?.max ?? '-'}`);
+  // Where a lag goes: waiting in the operator's queue, or inside reconciles (mostly API calls).
+  const mean = (metric: string) => {
+    const sum = (r.metrics[`operator.${metric}_sum`] as GaugeSummary | undefined)?.value;
+    const count = (r.metrics[`operator.${metric}_count`] as GaugeSummary | undefined)?.value;
+    return sum !== undefined && count ? `${((sum / count) * 1000).toFixed(0)} ms over ${count}` : '-';
+  };
+  say(`operator: mean reconcile ${mean('controller_runtime_reconcile_time_seconds')}; mean wait in queue ${mean('workqueue_queue_duration_seconds')}`);
   for (const name of ['control-plane', 'operator']) {
     const c = cpu(name);
     if (c?.cpu && c.memory) say(`${name}: CPU mean ${c.cpu.mean.toFixed(0)}% p95 ${c.cpu.p95.toFixed(0)}% of one core, RSS max ${(c.memory.max / 2 ** 20).toFixed(0)} MiB`);
