@@ -4,6 +4,9 @@
  */
 import { controlPlaneComponent } from '../clusters/control-plane/control-plane-component.ts';
 import type { RegisteredComponent } from './common/component.ts';
+import { bamfAgentComponent } from './bamf/bamf-agent-component.ts';
+import { bamfApiComponent } from './bamf/bamf-api-component.ts';
+import { bamfBridgeComponent } from './bamf/bamf-bridge-component.ts';
 import { echoComponent } from './echo/echo-component.ts';
 import { fskComponent } from './fsk/fsk-component.ts';
 import { operatorComponent } from './operator/operator-component.ts';
@@ -16,6 +19,9 @@ import { tunnelConnectComponent } from './tunnel/tunnel-connect-component.ts';
 import { tunnelServerComponent } from './tunnel/tunnel-server-component.ts';
 
 export const COMPONENTS: Readonly<Record<string, RegisteredComponent>> = {
+  'bamf-agent': bamfAgentComponent,
+  'bamf-api': bamfApiComponent,
+  'bamf-bridge': bamfBridgeComponent,
   'control-plane': controlPlaneComponent,
   echo: echoComponent,
   fsk: fskComponent,
