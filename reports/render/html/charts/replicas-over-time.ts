@@ -39,7 +39,7 @@ export function replicasOverTimeChart(result: RunResult): ReportChart | null {
         mark: { type: 'line', interpolate: 'step-after' },
         encoding: {
           x, y: { field: 'value', type: 'quantitative', title: 'replicas', axis: { tickMinStep: 1 } },
-          color: { field: 'series', type: 'nominal', title: null },
+          color: { field: 'series', type: 'nominal', title: null, legend: { labelLimit: 260 } },
           tooltip: [{ field: 't', title: 'second' }, { field: 'series' }, { field: 'value', title: 'replicas' }],
         },
       },
