@@ -59,6 +59,7 @@ export class PodMetricsCollector implements PodMetricsSource {
         const sampled = await Promise.all(containers.map(async (c) => ({ name: c.container, usage: await this.sampler.sample(c.pid) })));
         const before = this.seen.get(key) ?? [];
         this.seen.set(key, pids);
+        for (const pid of before) if (!pids.includes(pid)) this.sampler.forget(pid);
         // a container that (re)started since the last sample has no baseline yet
         if (pids.length === 0 || sampled.some((s) => s.usage === null) || pids.some((pid) => !before.includes(pid))) { this.latest.delete(key); return; }
         const perContainer = sampled.map((s) => ({ name: s.name, cpuCores: s.usage!.cpuPercent / 100, memoryBytes: s.usage!.rssBytes }));
