@@ -1,7 +1,7 @@
 /**
  * Deployments to Pods, without ReplicaSets: each Deployment owns pods named
  * `<deployment>-<template hash>-<suffix>` labelled with its template's labels and
- * `pod-template-hash`. Level-based: on any Deployment or Pod change it makes the pods of the
+ * `pod-template-hash`. Level-based: on a change to a Deployment or to a pod it controls it makes the pods of the
  * current template number spec.replicas, deletes old-template pods once enough new ones are Ready
  * (a surge rollout), and writes status (replicas, updated, ready, available, observedGeneration,
  * the Available and Progressing conditions, and the selector the scale subresource reports).
@@ -27,13 +27,28 @@ export class DeploymentController {
   private unsubscribe: () => void = () => {};
   private scheduled = false;
   private stopped = false;
+  /** `namespace/name` of the Deployments a change touched since the last pass */
+  private readonly dirty = new Set<string>();
 
   constructor(private readonly store: ObjectStore, private readonly api: ResourceApi, private readonly log: (line: string) => void) {}
 
   start(): void {
     this.unsubscribe = this.store.subscribe((change: StoreChange) => {
-      if (change.kindKey === DEPLOYMENTS_KEY || change.kindKey === PODS_KEY) this.schedule();
+      if (change.kindKey === DEPLOYMENTS_KEY) this.markDirty(change.object.metadata.namespace, change.object.metadata.name);
+      else if (change.kindKey === PODS_KEY) for (const pod of [change.object, change.previous]) this.markOwner(pod);
     });
+    for (const d of this.store.filter(DEPLOYMENTS_KEY, () => true)) this.markDirty(d.metadata.namespace, d.metadata.name);
+  }
+
+  /** A pod change concerns only the Deployment that controls it. */
+  private markOwner(pod: KubeObject | undefined): void {
+    const owner = pod?.metadata.ownerReferences?.find((r) => r.controller && r.kind === 'Deployment');
+    if (owner) this.markDirty(pod!.metadata.namespace, owner.name);
+  }
+
+  private markDirty(namespace: string | undefined, name: string | undefined): void {
+    if (name === undefined) return;
+    this.dirty.add(`${namespace ?? ''}/${name}`);
     this.schedule();
   }
 
@@ -49,8 +64,15 @@ export class DeploymentController {
     setImmediate(() => {
       this.scheduled = false;
       if (this.stopped) return;
-      for (const d of this.store.list(DEPLOYMENTS_KEY)) {
-        try { this.reconcile(d); } catch (err) { this.log(`deployment-controller: ${d.metadata.namespace}/${d.metadata.name}: ${(err as Error).message}`); }
+      // Only the Deployments a change touched: a pass over all of them, each scanning every pod,
+      // grew with the square of the Deployments (1000 RDEAgents: 65 Ready in 300 s).
+      const keys = [...this.dirty];
+      this.dirty.clear();
+      for (const key of keys) {
+        const slash = key.indexOf('/');
+        const d = this.store.get(DEPLOYMENTS_KEY, key.slice(0, slash), key.slice(slash + 1));
+        if (!d) continue;
+        try { this.reconcile(d); } catch (err) { this.log(`deployment-controller: ${key}: ${(err as Error).message}`); }
       }
     });
   }
@@ -61,8 +83,10 @@ export class DeploymentController {
     const namespace = deployment.metadata.namespace!;
     const replicas = spec.replicas ?? 1;
     const hash = templateHash(spec.template);
-    const owned = this.store.list(PODS_KEY, namespace).filter((p) => p.metadata.deletionTimestamp === undefined
-      && (p.metadata.ownerReferences ?? []).some((r) => r.uid === deployment.metadata.uid && r.controller));
+    const uid = deployment.metadata.uid;
+    // filter() sees stored pods without copying them; only the owned ones are cloned.
+    const owned = this.store.filter(PODS_KEY, (p) => (p.metadata.namespace ?? '') === namespace && p.metadata.deletionTimestamp === undefined
+      && (p.metadata.ownerReferences ?? []).some((r) => r.uid === uid && r.controller));
     const current = owned.filter((p) => p.metadata.labels?.['pod-template-hash'] === hash);
     const old = owned.filter((p) => p.metadata.labels?.['pod-template-hash'] !== hash);
 
