@@ -36,7 +36,8 @@ export function exportK6(plan: Plan, source: string): ExportOutput {
     const scenario = scenarioOptions(name, w, notes);
     if (scenario === null) continue;
     if (!w.http) {
-      notes.push(`workload ${name}: the tcp driver has no k6 counterpart; left out`);
+      const driver = Object.keys(w).find((k) => ['tcp', 'ws', 'k8s'].includes(k)) ?? 'non-http';
+      notes.push(`workload ${name}: the ${driver} driver has no k6 counterpart; left out`);
       continue;
     }
     targets.add(w.http.target);
