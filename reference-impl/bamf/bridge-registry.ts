@@ -1,9 +1,8 @@
 /**
  * The API tier's view of the bridge tier: which bridges exist, which are draining, and which
- * bridge holds each agent's tunnel. The API holds no other state, and this one is rebuilt from
- * the bridges' reports (a bridge re-registers and reports its agents when asked), so an API
- * replica can be replaced at any time. (Seed 003 keeps it in Redis so several API replicas share it;
- * one in-memory copy per API replica is what this reference runs.)
+ * bridge holds each agent's tunnel, fed by the bridges' reports. It is the API's only state, kept in
+ * memory: one API replica, and a restarted API forgets it (bridges do not re-register). Seed 003
+ * keeps it in Redis so several API replicas share it and survive restarts.
  */
 
 export interface BridgeInfo {
