@@ -1,5 +1,5 @@
 /**
- * npm run bench:realtime [-- --connections 100000 --instances 6 --generators 6 --hold 10]
+ * npm run bench:realtime [-- --connections 100000 --instances 6 --generators 6 --hold 10 --heartbeat 30]
  *
  * How many idle WebSocket connections the realtime service (reference-impl/realtime) holds on this
  * machine with the load generator beside it, and what each costs the server. A process here may
@@ -80,6 +80,7 @@ async function main(): Promise<void> {
   const instances = positiveOption(argv, 'instances', Math.max(1, Math.ceil(connections / 17_000)));
   const generators = positiveOption(argv, 'generators', Math.max(1, Math.ceil(connections / 17_000)));
   const holdS = positiveOption(argv, 'hold', 10);
+  const heartbeatS = positiveOption(argv, 'heartbeat', 30);
   const perInstance = Math.ceil(connections / instances);
   const perGenerator = Math.ceil(connections / generators);
   if (perInstance > MAX_PER_PROCESS || perGenerator > MAX_PER_PROCESS) {
@@ -90,7 +91,7 @@ async function main(): Promise<void> {
   redis = await startRedisProcess();
   const env = { ...process.env, NODE_OPTIONS: '--max-semi-space-size=1', LOG_LEVEL: 'warn', CAPLAB_EXIT_WITH_PARENT: '1' };
   const servers = await Promise.all(Array.from({ length: instances }, async () => {
-    const s = spawnJson([MAIN, 'realtime', '--port', '0', '--redis', redis!.url, '--max-connections', String(perInstance + 100)], env, 'listening');
+    const s = spawnJson([MAIN, 'realtime', '--port', '0', '--redis', redis!.url, '--max-connections', String(perInstance + 100), '--heartbeat', `${heartbeatS}s`], env, 'listening');
     const url = (await s.first)['url'] as string;
     return { url, pid: s.child.pid! };
   }));
@@ -118,10 +119,11 @@ async function main(): Promise<void> {
   await sleep(holdS * 1_000);
   const cpuHoldEnd = servers.map((s) => cpuTicks(s.pid));
   const pings = await pingEach(urls, 50);
-  const active = await Promise.all(servers.map(async (s) => {
-    const text = await (await fetch(`${s.url}/metrics`)).text();
-    return Number(/^realtime_connections_active (\d+)/m.exec(text)?.[1] ?? NaN);
-  }));
+  const pages = await Promise.all(servers.map(async (s) => (await fetch(`${s.url}/metrics`)).text()));
+  const active = pages.map((text) => Number(/^realtime_connections_active (\d+)/m.exec(text)?.[1] ?? NaN));
+  // why connections that were accepted are gone (heartbeat-timeout: a client too starved to answer a ping in --heartbeat)
+  const closedBy: Record<string, number> = {};
+  for (const text of pages) for (const m of text.matchAll(/^realtime_connections_closed_total\{cause="([^"]+)"\} (\d+)/gm)) if (Number(m[2]) > 0) closedBy[m[1]!] = (closedBy[m[1]!] ?? 0) + Number(m[2]);
   const rssAfter = servers.map((s) => rssBytes(s.pid));
   const cpuAfter = servers.map((s) => cpuTicks(s.pid));
   const stillHeld = active.reduce((a, b) => a + b, 0);
@@ -133,6 +135,7 @@ async function main(): Promise<void> {
   say('instance  connections  RSS before MiB  RSS held MiB  KiB per connection  CPU avg % (connect + hold)');
   servers.forEach((_, i) => say(`${String(i + 1).padEnd(9)} ${String(active[i]).padStart(11)}  ${round(rssBefore[i]! / 2 ** 20).toString().padStart(14)}  ${round(rssAfter[i]! / 2 ** 20).toString().padStart(12)}  ${round(perConnKb[i]!, 2).toString().padStart(18)}  ${round(cpuIdlePct[i]!).toString().padStart(10)}`));
   say('');
+  if (Object.keys(closedBy).length > 0) say(`connections the servers closed, by cause: ${JSON.stringify(closedBy)}`);
   say(`held after ${holdS} s: ${stillHeld} of ${connections}; connect p50 ${round(percentile(times, 50))} ms, p95 ${round(percentile(times, 95))} ms, p99 ${round(percentile(times, 99))} ms`);
   say(`server memory per connection: ${rssPerConnKb} KiB (seed 002's budget: 10 KB); one instance at ${perInstance} connections: ${round(rssAfter.reduce((a, b) => a + b, 0) / servers.length / 2 ** 20)} MiB RSS`);
   const at100k = (rssPerConnKb * 100_000) / 1024;
