@@ -73,6 +73,13 @@ describe('caplab export and caplab import on the command line', function () {
     assert.equal(clean.status, 0, clean.stderr);
     const doc = JSON.parse(clean.stdout) as { source: string; requests: number; level: string };
     assert.deepEqual([doc.source, doc.requests, doc.level], ['artillery', 60, 'good']);
+    // --run-dir writes the outputs of `caplab run`, and `caplab report` re-renders them.
+    const runDir = path.join(dir, 'from-artillery');
+    const written = caplab(['import', '--report', report, '--scenario', scenario, '--run-dir', runDir], dir);
+    assert.equal(written.status, 3, written.stderr);
+    assert.match(readFileSync(path.join(runDir, 'summary.md'), 'utf8'), /## ❌ s: CRITICAL/);
+    for (const f of ['result.json', 'junit.xml', 'report.html']) assert.ok(readFileSync(path.join(runDir, f)).length > 0, f);
+    assert.equal(caplab(['report', path.join(runDir, 'result.json')], dir).status, 3);
   });
 
   it('import exits 2 with CAPLAB_ERR_IMPORT for a file that is neither', () => {

@@ -94,8 +94,9 @@ describe('the exported Artillery script under the artillery CLI (optional peer)'
     assert.ok(Math.abs(ingested.throughput - ownRate) / ownRate < 0.1, `caplab ${ownRate}/s vs artillery ${ingested.throughput}/s`);
     assert.equal(ingested.failed, 0);
 
-    const imported = caplab(['import', '--report', report, '--scenario', scenario], dir);
+    const imported = caplab(['import', '--report', report, '--scenario', scenario, '--run-dir', path.join(dir, 'artillery-run')], dir);
     assert.equal(imported.status, 0, imported.stdout + imported.stderr);
+    assert.match(readFileSync(path.join(dir, 'artillery-run/summary.md'), 'utf8'), /echo-steady: GOOD/);
     assert.match(imported.stdout, /http_reqs rate  \d+(\.\d+)?  good > 90  GOOD/);
   });
 });

@@ -9,7 +9,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import type { ThresholdResult } from '../../../reports/run-result.ts';
+import { writeRunOutputs } from '../../../reports/run-dir.ts';
 import { parseArtilleryReport, type IngestedRun } from '../../authoring/artillery-report.ts';
+import { artilleryRunResult } from '../../authoring/artillery-result.ts';
 import { judgeArtilleryRun } from '../../authoring/artillery-verdict.ts';
 import { importArtillery } from '../../authoring/import-artillery.ts';
 import { loadAnyPlanOrThrow } from '../../authoring/load-any-scenario.ts';
@@ -19,7 +21,7 @@ import { ExitCode } from '../exit-codes.ts';
 
 const SCHEMA = fileURLToPath(new URL('../../../scenarios/scenario.schema.json', import.meta.url));
 
-export interface ImportCliOptions { out?: string; name?: string; report: boolean; scenario?: string; json: boolean }
+export interface ImportCliOptions { out?: string; name?: string; report: boolean; scenario?: string; json: boolean; runDir?: string }
 
 /** Converts a script or ingests a report; returns the exit code. */
 export async function importCli(file: string, o: ImportCliOptions, stdout: NodeJS.WritableStream = process.stdout, stderr: NodeJS.WritableStream = process.stderr): Promise<number> {
@@ -29,7 +31,7 @@ export async function importCli(file: string, o: ImportCliOptions, stdout: NodeJ
   } catch (err) {
     throw new CaplabError('CAPLAB_ERR_IMPORT', `${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
   }
-  if (o.report) return importReport(parseArtilleryReport(text, file), o, stdout);
+  if (o.report) return importReport(parseArtilleryReport(text, file), file, o, stdout);
   const name = o.name ?? (path.basename(file).replace(/\.[^.]+$/, '').toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'imported');
   const where = o.out !== undefined ? path.dirname(path.resolve(o.out)) : process.cwd();
   const out = importArtillery(text, file, { name, schemaRef: path.relative(where, SCHEMA) });
@@ -46,8 +48,17 @@ export async function importCli(file: string, o: ImportCliOptions, stdout: NodeJ
   return ExitCode.Good;
 }
 
-async function importReport(run: IngestedRun, o: ImportCliOptions, stdout: NodeJS.WritableStream): Promise<number> {
-  const judged = o.scenario !== undefined ? judgeArtilleryRun(run, toThresholdSpecs((await loadAnyPlanOrThrow(o.scenario)).thresholds)) : null;
+async function importReport(run: IngestedRun, file: string, o: ImportCliOptions, stdout: NodeJS.WritableStream): Promise<number> {
+  const plan = o.scenario !== undefined ? await loadAnyPlanOrThrow(o.scenario) : null;
+  const judged = plan !== null ? judgeArtilleryRun(run, toThresholdSpecs(plan.thresholds)) : null;
+  if (o.runDir !== undefined) {
+    try {
+      const written = await writeRunOutputs(o.runDir, artilleryRunResult(run, file, plan), { failOn: 'critical' });
+      stdout.write(`results: ${written.join(', ')}\n`);
+    } catch (err) {
+      throw new CaplabError('CAPLAB_ERR_OUTPUT_WRITE', `${o.runDir}: ${(err as Error).message}`, { cause: err });
+    }
+  }
   const doc = { source: 'artillery', ...run, ...(judged ? { thresholds: judged.results, level: judged.level } : {}) };
   if (o.out !== undefined) await writeFile(o.out, `${JSON.stringify(doc, null, 2)}\n`);
   if (o.json) stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
@@ -90,6 +101,7 @@ export function importCommand(): Command {
     .option('--report', 'the file is an Artillery JSON report', false)
     .option('--scenario <file>', 'with --report: judge this scenario\'s thresholds on the report; exit 3 when one is critical')
     .option('--json', 'with --report: print the ingested metrics as JSON', false)
+    .option('--run-dir <dir>', 'with --report: also write result.json, summary.md, junit.xml and report.html there, as caplab run does')
     .action(async (file: string, o: ImportCliOptions) => {
       process.exitCode = await importCli(file, o);
     });
