@@ -1,5 +1,6 @@
 /**
- * CPU and RSS per component of a local cluster: the sum over its live replicas, from /proc.
+ * CPU and RSS per component of a local cluster: the sum over its live replicas and their child
+ * processes, from /proc.
  */
 import type { ResourceSample, ResourceSampler } from '../cluster.ts';
 import type { LocalProcess } from './local-process.ts';
@@ -22,7 +23,8 @@ export class LocalResourceSampler implements ResourceSampler {
     return Promise.all([...this.replicas()].map(async ([component, procs]) => {
       const usages = await Promise.all(procs.map(async (p) => {
         if (p.exit) { this.processes.forget(p.pid); return null; }
-        return this.processes.sample(p.pid);
+        // The whole process tree: a component may run workers as child processes (the proxy's cluster mode).
+        return this.processes.sampleTree(p.pid);
       }));
       const live = usages.filter((u) => u !== null);
       return {

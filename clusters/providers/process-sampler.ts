@@ -4,13 +4,16 @@
  * the previous sample of that pid, or since the process started on its first sample.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 
 /**
  * Clock ticks per second in /proc times (USER_HZ). Node cannot call sysconf(_SC_CLK_TCK); the
  * kernel fixes USER_HZ at 100 on every architecture Node supports on Linux.
  */
 const CLOCK_TICKS_PER_SECOND = 100;
+
+/** A runaway fork bomb must not make sampling unbounded. */
+const MAX_DESCENDANTS = 256;
 
 export interface ProcessUsage {
   pid: number;
@@ -69,6 +72,43 @@ export class ProcessSampler {
     }
     const cpuPercent = wallSeconds > 0 ? Math.max(0, (cpuSeconds / wallSeconds) * 100) : 0;
     return { pid, cpuPercent, rssBytes };
+  }
+
+  /**
+   * Samples a process and every descendant (cluster-mode workers, spawned helpers) as one: CPU
+   * and RSS summed, each pid against its own baseline. `pid` in the answer is the root's. Null
+   * when the root is gone.
+   */
+  async sampleTree(root: number): Promise<ProcessUsage | null> {
+    const rootUsage = await this.sample(root);
+    if (rootUsage === null) return null;
+    let cpuPercent = rootUsage.cpuPercent;
+    let rssBytes = rootUsage.rssBytes;
+    for (const pid of await this.descendants(root)) {
+      const u = await this.sample(pid);
+      if (u) { cpuPercent += u.cpuPercent; rssBytes += u.rssBytes; }
+    }
+    return { pid: root, cpuPercent, rssBytes };
+  }
+
+  /** Every live descendant of `pid`, from /proc/<pid>/task/<tid>/children (children of every thread). */
+  async descendants(pid: number): Promise<number[]> {
+    const out: number[] = [];
+    const queue = [pid];
+    while (queue.length > 0 && out.length < MAX_DESCENDANTS) {
+      const p = queue.shift()!;
+      let tids: string[];
+      try { tids = await readdir(`${this.procRoot}/${p}/task`); } catch { continue; }
+      for (const tid of tids) {
+        let text: string;
+        try { text = await readFile(`${this.procRoot}/${p}/task/${tid}/children`, 'utf8'); } catch { continue; }
+        for (const c of text.split(' ')) {
+          const child = Number(c);
+          if (Number.isInteger(child) && child > 0 && !out.includes(child)) { out.push(child); queue.push(child); }
+        }
+      }
+    }
+    return out;
   }
 
   /** Drops the CPU baseline of a pid that is gone, so a reused pid starts afresh. */
