@@ -4,7 +4,8 @@
  * `{ dataset: NAME }` body must name a dataset under `datasets:`; `{{item.FIELD}}` must name a
  * field of the one dataset the workload sends; a component's `{{endpoint NAME}}` / `{{hostport NAME}}`
  * must name another component, without a cycle; the single-request fields must not sit beside
- * `requests:` or `steps:`; `thinkTime` needs a closed model. It reads the raw document, so it
+ * `requests:` or `steps:`; `thinkTime` needs a closed model; a threshold on a scraped gauge
+ * (`<component>.<metric>`) needs that component to scrape it. It reads the raw document, so it
  * reports even when other fields are invalid (a schema refinement would run only once everything
  * else parsed).
  */
@@ -47,6 +48,27 @@ export function crossReferenceIssues(data: unknown): RawIssue[] {
     const wsTarget = asRecord(workload?.['ws'])?.['target'];
     for (const target of Array.isArray(wsTarget) ? wsTarget : [wsTarget]) checkTarget({ target }, ['workloads', name, 'ws'], /^(wss?|https?):\/\//, 'a ws:// URL');
     issues.push(...formIssues(http, at), ...executorIssues(workload, ['workloads', name]), ...datasetIssues(workloadRefs(http, at), datasets));
+  }
+  issues.push(...scrapedThresholdIssues(asRecord(doc?.['thresholds']) ?? {}, asRecord(doc?.['components']) ?? {}));
+  return issues;
+}
+
+/** A threshold on `<component>.<metric>` needs that component to scrape that metric, or it could only ever be no-data. */
+function scrapedThresholdIssues(thresholds: Record<string, unknown>, components: Record<string, unknown>): RawIssue[] {
+  const issues: RawIssue[] = [];
+  for (const key of Object.keys(thresholds)) {
+    const m = /^\s*([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)\.([A-Za-z_:][A-Za-z0-9_:]*)\s*(?:\{|$)/.exec(key);
+    if (!m) continue;
+    const [, component, metric] = m as unknown as [string, string, string];
+    const scrape = asRecord(asRecord(components[component])?.['scrape']);
+    const listed = Array.isArray(scrape?.['metrics']) ? scrape['metrics'] as unknown[] : [];
+    if (listed.includes(metric) || Object.keys(asRecord(scrape?.['perUnit']) ?? {}).includes(metric)) continue;
+    issues.push({
+      path: ['thresholds', key],
+      message: components[component] === undefined
+        ? `"${key}" names a scraped gauge of component "${component}", which is not in this scenario`
+        : `"${key}" needs component ${component} to scrape ${metric}: add it to ${component}.scrape.metrics`,
+    });
   }
   return issues;
 }

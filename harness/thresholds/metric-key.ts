@@ -17,7 +17,16 @@ export interface MetricKey {
   key: string;
 }
 
-const KEY = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\{(.*)\})?\s*$/s;
+const KEY = /^\s*([A-Za-z_][A-Za-z0-9_]*|[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.[A-Za-z_:][A-Za-z0-9_:]*)\s*(?:\{(.*)\})?\s*$/s;
+
+/** `<component>.<metric>`: a gauge a component's `scrape:` records (its Prometheus value, summed over labels). */
+const SCRAPED = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.[A-Za-z_:][A-Za-z0-9_:]*$/;
+
+/** What the catalogue says of `name`, scraped gauges included; undefined for an unknown name. */
+export function catalogueEntry(metrics: MetricCatalogue, name: string): { type: MetricType; unit: MetricUnit } | undefined {
+  if (Object.prototype.hasOwnProperty.call(metrics, name)) return metrics[name];
+  return SCRAPED.test(name) ? { type: 'gauge', unit: 'count' } : undefined;
+}
 const TAG = /^\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*:\s*([^,{}:]*?)\s*$/;
 
 /** Parses `name` or `name{tag:value,...}` and checks the name against `metrics`; a string is the problem. */
@@ -25,7 +34,7 @@ export function parseMetricKey(input: string, metrics: MetricCatalogue): MetricK
   const m = KEY.exec(input);
   if (!m) return `"${input}" is not a metric key: write a metric name, optionally with a tag filter, e.g. http_req_duration{name:encode}`;
   const metric = m[1]!;
-  if (!Object.prototype.hasOwnProperty.call(metrics, metric)) return unknownMetric(metric, Object.keys(metrics));
+  if (catalogueEntry(metrics, metric) === undefined) return unknownMetric(metric, Object.keys(metrics));
   const filter: Record<string, string> = {};
   if (m[2] !== undefined && m[2].trim() !== '') {
     for (const pair of m[2].split(',')) {

@@ -4,7 +4,7 @@
  * entry form, so the schema and the default profile cannot disagree on what a line means.
  */
 import { parseCondition, parseExpression, parseStatistic, statProblem, valueUnitOf, windowSecondsOf, type Condition, type MetricTarget, type Statistic } from './parser.ts';
-import type { MetricCatalogue, MetricKey } from './metric-key.ts';
+import { catalogueEntry, type MetricCatalogue, type MetricKey } from './metric-key.ts';
 
 export type ThresholdSource = 'scenario' | 'default-profile';
 
@@ -45,7 +45,7 @@ export interface SpecIssue { path: (string | number)[]; message: string }
 
 /** Builds the spec of one entry under an already parsed key, or lists everything wrong with it. */
 export function buildSpec(mk: MetricKey, entry: ThresholdEntry, source: ThresholdSource, metrics: MetricCatalogue): ThresholdSpec | SpecIssue[] {
-  const target: MetricTarget = { name: mk.metric, ...metrics[mk.metric]! };
+  const target: MetricTarget = { name: mk.metric, ...catalogueEntry(metrics, mk.metric)! };
   const base = { key: mk.key, metric: mk.metric, filter: { ...mk.filter }, source };
   if (typeof entry === 'string') {
     const parsed = parseExpression(entry, target);
