@@ -1,6 +1,6 @@
 /**
- * Starts one workload: in the main thread (workers: 0) or spread over worker threads, each with
- * its shard. Either way the caller sees the same thing: a warm-up it can wait for, a `go()` that
+ * Starts one workload: in the main thread (workers: 0), spread over worker threads, or (with
+ * --load-generators) over load-generator processes (load-generators.ts), each with its shard. Either way the caller sees the same thing: a warm-up it can wait for, a `go()` that
  * starts the measured run, snapshots to ingest once a second, the current VUs, and the outcome.
  *
  * Warm-up runs the workload's own schedule for `warmup` ms into a throwaway registry, in the
@@ -15,6 +15,7 @@ import type { ExecutorOutcome, SweepSink } from '../executors/executor.ts';
 import type { MetricsRecorder } from '../metrics/recorder.ts';
 import type { Snapshot } from '../metrics/registry.ts';
 import type { Workload } from '../plan/scenario-schema.ts';
+import { startInProcesses, usesLoadGenerators } from './load-generators.ts';
 import { runWorkloadShard, warmUpShard } from './workload-shard.ts';
 import type { FromWorker, WorkerInit } from './workload-messages.ts';
 
@@ -47,10 +48,13 @@ export interface WorkloadStart {
   seed?: number;
   /** capacity-sweep: where its steps are judged (main thread only) */
   sweep?: SweepSink;
+  /** --load-generators: run in this many processes instead of threads (capacity-sweep stays in the main thread) */
+  loadGenerators?: number;
 }
 
 export function startWorkload(s: WorkloadStart): WorkloadHandle {
   const tags = { workload: s.name, ...s.workload.tags };
+  if (usesLoadGenerators(s)) return startInProcesses(s, tags);
   return s.workload.workers > 0 ? startInWorkers(s, tags) : startInMainThread(s, tags);
 }
 

@@ -12,6 +12,7 @@ import type { RunResult } from '../../../reports/run-result.ts';
 import { loadAnyPlanOrThrow } from '../../authoring/load-any-scenario.ts';
 import { CaplabError } from '../../errors.ts';
 import { scalePlanTime } from '../../plan/time-scale.ts';
+import { checkLoadGenerators } from '../../run/load-generators.ts';
 import { silentProgress } from '../../run/progress.ts';
 import { runScenario } from '../../run/run-scenario.ts';
 import { progressDisplay } from '../progress-display.ts';
@@ -29,11 +30,13 @@ export interface RunCliOptions {
   verbose: boolean;
   color: boolean;
   timeScale: number;
+  loadGenerators?: number;
 }
 
 /** Runs one scenario file as the CLI does; returns the exit code. */
 export async function runCli(file: string, o: RunCliOptions): Promise<number> {
   const plan = scalePlanTime(await loadAnyPlanOrThrow(file), o.timeScale);
+  if (o.loadGenerators !== undefined) checkLoadGenerators(plan, o.loadGenerators);
   const stderr = process.stderr;
   const progress = o.quiet || o.json ? silentProgress : progressDisplay({ stream: stderr, tty: stderr.isTTY === true, plainEverySeconds: 5 });
 
@@ -61,6 +64,7 @@ export async function runCli(file: string, o: RunCliOptions): Promise<number> {
       signal: interrupt.signal,
       progress,
       log: o.verbose ? (line) => stderr.write(`${line}\n`) : () => {},
+      ...(o.loadGenerators !== undefined ? { loadGenerators: o.loadGenerators } : {}),
     });
   } finally {
     process.off('SIGINT', onSignal);
@@ -104,6 +108,7 @@ export function runCommand(): Command {
     .option('--allow-remote-target', 'allow targets outside 127.0.0.0/8 and ::1', false)
     .option('--verbose', 'show component logs', false)
     .option('--no-color', 'no ANSI colours')
+    .option('--load-generators <n>', 'run every workload (but a capacity-sweep) as n load-generator processes, each with its shard; histograms merged exactly', Number)
     .option('--time-scale <factor>', 'run the same load shape in factor times the time (0.1: a 300 s scenario in 30 s)', parseTimeScale, 1)
     .action(async (file: string, o: RunCliOptions) => {
       process.exitCode = await runCli(file, o);
