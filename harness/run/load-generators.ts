@@ -2,7 +2,8 @@
  * `caplab run --load-generators N`: a workload spread over N load-generator processes instead of
  * worker threads. Each process runs shard i of N with the code a worker thread runs and speaks the
  * same messages (workload-messages.ts) over IPC, so the coordinator drains and merges their encoded
- * HDR snapshots exactly as it does a thread's. The same protocol is what an Indexed Job would speak
+ * HDR snapshots exactly as it does a thread's. A workload's `workers: M` then counts threads per
+ * process (N x M shards in all). The same protocol is what an Indexed Job would speak
  * (docs/architecture.md); here the processes are local children.
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -11,7 +12,6 @@ import { reapOnExit } from '../../clusters/providers/child-reaper.ts';
 import { CaplabError } from '../errors.ts';
 import type { ExecutorOutcome } from '../executors/executor.ts';
 import type { Snapshot } from '../metrics/registry.ts';
-import type { Plan } from '../plan/plan.ts';
 import type { ToLoadGenerator } from './load-generator-process.ts';
 import type { FromWorker, WorkerInit } from './workload-messages.ts';
 import type { WorkloadHandle, WorkloadStart } from './workload-runner.ts';
@@ -28,29 +28,21 @@ export function usesLoadGenerators(s: Pick<WorkloadStart, 'workload' | 'loadGene
   return (s.loadGenerators ?? 0) > 0 && s.workload.executor !== 'capacity-sweep';
 }
 
-/** Refuses --load-generators values and plans it cannot run, before anything is started. */
-export function checkLoadGenerators(plan: Plan, n: number): void {
+/** Refuses a --load-generators value it cannot run, before anything is started. */
+export function checkLoadGenerators(n: number): void {
   if (!Number.isInteger(n) || n < 1 || n > MAX_LOAD_GENERATORS) {
     throw new CaplabError('CAPLAB_ERR_USAGE', `--load-generators ${n} is not a whole number from 1 to ${MAX_LOAD_GENERATORS}`, { hint: 'use e.g. --load-generators 3' });
   }
-  for (const [name, w] of Object.entries(plan.workloads)) {
-    const refusal = refuseThreads(name, w.executor, w.workers);
-    if (refusal) throw refusal;
-  }
-}
-
-function refuseThreads(name: string, executor: string, workers: number): CaplabError | null {
-  if (executor === 'capacity-sweep' || workers === 0) return null;
-  return new CaplabError('CAPLAB_ERR_USAGE', `workload ${name} sets workers: ${workers}; --load-generators does not combine with worker threads yet`, { hint: `remove workers: from ${name}, or run without --load-generators` });
 }
 
 /** Starts s.loadGenerators processes, each with its shard of the workload. */
 export function startInProcesses(s: WorkloadStart, tags: Record<string, string>): WorkloadHandle {
   const count = s.loadGenerators!;
-  // runScenario called without the CLI's check: fail this workload through `done`, start nothing.
-  const refusal = refuseThreads(s.name, s.workload.executor, s.workload.workers);
-  if (refusal) {
-    const done = Promise.reject(refusal);
+  try {
+    checkLoadGenerators(count);
+  } catch (err) {
+    // runScenario called without the CLI's check: fail this workload through `done`, start nothing.
+    const done = Promise.reject(err as Error);
     done.catch(() => {});
     return { name: s.name, ready: Promise.resolve(), go: () => {}, drain: async () => [], vus: () => 0, done };
   }

@@ -50,6 +50,8 @@ export interface WorkloadStart {
   sweep?: SweepSink;
   /** --load-generators: run in this many processes instead of threads (capacity-sweep stays in the main thread) */
   loadGenerators?: number;
+  /** inside load-generator process `index` of `count`: worker thread j runs shard index x workers + j of count x workers */
+  shardOf?: { index: number; count: number };
 }
 
 export function startWorkload(s: WorkloadStart): WorkloadHandle {
@@ -86,7 +88,7 @@ function startInWorkers(s: WorkloadStart, tags: Record<string, string>): Workloa
   const outcomes: Promise<ExecutorOutcome>[] = [];
 
   for (let i = 0; i < count; i++) {
-    const init: WorkerInit = { name: s.name, workload: s.workload, shardIndex: i, shardCount: count, endpoints: s.endpoints, tags, baseDir: s.baseDir, warmupMs: s.warmupMs, datasets: s.datasets ?? {}, seed: s.seed ?? 1 };
+    const init: WorkerInit = { name: s.name, workload: s.workload, shardIndex: (s.shardOf?.index ?? 0) * count + i, shardCount: (s.shardOf?.count ?? 1) * count, endpoints: s.endpoints, tags, baseDir: s.baseDir, warmupMs: s.warmupMs, datasets: s.datasets ?? {}, seed: s.seed ?? 1 };
     const w = new Worker(WORKER_URL, { workerData: init });
     workers.push(w);
     let readyResolve!: () => void;

@@ -141,10 +141,22 @@ describe('--load-generators: a workload over load-generator processes', function
     assert.deepEqual([b.p50, b.p95, b.p99, b.min, b.max], [a.p50, a.p95, a.p99, a.min, a.max], 'the merge is exact: the same histogram');
   });
 
-  it('refuses a bad count and workers: combined with --load-generators, with what to do', () => {
-    const plan = planFrom(`name: threads\nworkloads:\n  w: { executor: constant-vus, vus: 2, duration: 1s, workers: 2, http: { target: "http://127.0.0.1:1" } }\n`);
-    assert.throws(() => checkLoadGenerators(plan, 2), (e: Error & { code?: string }) => e.code === 'CAPLAB_ERR_USAGE' && /workers: 2/.test(e.message));
-    assert.throws(() => checkLoadGenerators(plan, 0), /whole number from 1/);
-    assert.throws(() => checkLoadGenerators(plan, 1.5), /whole number from 1/);
+  it('with workers: 2, runs 2 threads in each of 2 processes: 4 shards, the same counts', async () => {
+    const { r, pids } = await run(scenario.replace('    http:', '    workers: 2\n    http:'), 2);
+    assert.deepEqual(r.errors, []);
+    assert.equal(pids.size, 2, 'two load-generator processes');
+    for (const pid of pids) assert.equal(alive(pid), false, `load generator ${pid} has exited`);
+    // Shards compose as process i x 2 + thread j of 4: composed wrongly (j of 2 in each process) it would be 900.
+    assert.equal(r.workloads[0]!.iterations, 450);
+    assert.equal(counter(r, 'http_reqs'), 450);
+    assert.equal(trend(r, 'http_req_duration').count, 450);
+    console.log(`      generator_cpu samples: ${trend(r, 'generator_cpu').count} over ${r.durationSeconds} s`);
+  });
+
+  it('refuses a --load-generators count that is not a whole number from 1 to 64, with what to do', () => {
+    for (const n of [0, 1.5, Number.NaN, 65]) {
+      assert.throws(() => checkLoadGenerators(n), (e: Error & { code?: string }) => e.code === 'CAPLAB_ERR_USAGE' && /whole number from 1 to 64/.test(e.message));
+    }
+    assert.doesNotThrow(() => checkLoadGenerators(3));
   });
 });

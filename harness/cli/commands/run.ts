@@ -36,7 +36,7 @@ export interface RunCliOptions {
 /** Runs one scenario file as the CLI does; returns the exit code. */
 export async function runCli(file: string, o: RunCliOptions): Promise<number> {
   const plan = scalePlanTime(await loadAnyPlanOrThrow(file), o.timeScale);
-  if (o.loadGenerators !== undefined) checkLoadGenerators(plan, o.loadGenerators);
+  if (o.loadGenerators !== undefined) checkLoadGenerators(o.loadGenerators);
   const stderr = process.stderr;
   const progress = o.quiet || o.json ? silentProgress : progressDisplay({ stream: stderr, tty: stderr.isTTY === true, plainEverySeconds: 5 });
 
