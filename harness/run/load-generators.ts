@@ -13,6 +13,7 @@ import { CaplabError } from '../errors.ts';
 import type { ExecutorOutcome } from '../executors/executor.ts';
 import type { Snapshot } from '../metrics/registry.ts';
 import type { ToLoadGenerator } from './load-generator-process.ts';
+import { combinedOutcome, DrainWaiters } from './shard-coordination.ts';
 import type { FromWorker, WorkerInit } from './workload-messages.ts';
 import type { WorkloadHandle, WorkloadStart } from './workload-runner.ts';
 
@@ -49,7 +50,7 @@ export function startInProcesses(s: WorkloadStart, tags: Record<string, string>)
   const pending: Snapshot[] = [];
   const vusOf = new Array<number>(count).fill(0);
   const alive = new Array<boolean>(count).fill(true);
-  const waiters = new Map<string, () => void>();
+  const waiters = new DrainWaiters();
   let seq = 0;
   const children: ChildProcess[] = [];
   const exits: Promise<void>[] = [];
@@ -77,7 +78,7 @@ export function startInProcesses(s: WorkloadStart, tags: Record<string, string>)
         else if (m.type === 'snapshot') {
           pending.push(m.snapshot);
           vusOf[i] = m.vus;
-          waiters.get(`${i}:${m.seq}`)?.();
+          waiters.answered(i, m.seq);
         } else if (m.type === 'done') {
           pending.push(m.snapshot);
           vusOf[i] = 0;
@@ -94,29 +95,11 @@ export function startInProcesses(s: WorkloadStart, tags: Record<string, string>)
     }));
     send(c, { type: 'init', init });
   }
-  const onAbort = (): void => { for (const c of children) send(c, { type: 'stop' }); };
-  s.signal.addEventListener('abort', onAbort, { once: true });
-  for (const o of outcomes) o.catch(() => {});
-
-  const done = (async () => {
-    try {
-      const all = await Promise.all(outcomes);
-      return all.reduce((a, b) => ({ iterations: a.iterations + b.iterations, dropped: a.dropped + b.dropped, interrupted: a.interrupted + b.interrupted }));
-    } finally {
-      s.signal.removeEventListener('abort', onAbort);
-      await stopAll(children, exits);
-    }
-  })();
+  const done = combinedOutcome(outcomes, s.signal, () => { for (const c of children) send(c, { type: 'stop' }); }, () => stopAll(children, exits));
 
   const drain = async (): Promise<Snapshot[]> => {
     const mySeq = ++seq;
-    await Promise.all(children.map((c, i) => new Promise<void>((resolve) => {
-      if (!alive[i] || !c.connected) return resolve();
-      const key = `${i}:${mySeq}`;
-      const timer = setTimeout(() => { waiters.delete(key); resolve(); }, 500);
-      waiters.set(key, () => { clearTimeout(timer); waiters.delete(key); resolve(); });
-      send(c, { type: 'drain', seq: mySeq });
-    })));
+    await waiters.drainAll(mySeq, children.length, (i) => alive[i]! && children[i]!.connected, (i) => send(children[i]!, { type: 'drain', seq: mySeq }));
     return pending.splice(0);
   };
   return {

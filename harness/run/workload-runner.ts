@@ -16,6 +16,7 @@ import type { MetricsRecorder } from '../metrics/recorder.ts';
 import type { Snapshot } from '../metrics/registry.ts';
 import type { Workload } from '../plan/scenario-schema.ts';
 import { startInProcesses, usesLoadGenerators } from './load-generators.ts';
+import { combinedOutcome, DrainWaiters } from './shard-coordination.ts';
 import { runWorkloadShard, warmUpShard } from './workload-shard.ts';
 import type { FromWorker, WorkerInit } from './workload-messages.ts';
 
@@ -81,7 +82,7 @@ function startInWorkers(s: WorkloadStart, tags: Record<string, string>): Workloa
   const pending: Snapshot[] = [];
   const vusOf = new Array<number>(count).fill(0);
   const alive = new Array<boolean>(count).fill(true);
-  const waiters = new Map<number, () => void>();
+  const waiters = new DrainWaiters();
   let seq = 0;
   const workers: Worker[] = [];
   const readies: Promise<void>[] = [];
@@ -103,7 +104,7 @@ function startInWorkers(s: WorkloadStart, tags: Record<string, string>): Workloa
         else if (m.type === 'snapshot') {
           pending.push(m.snapshot);
           vusOf[i] = m.vus;
-          waiters.get(i * 1e9 + m.seq)?.();
+          waiters.answered(i, m.seq);
         } else if (m.type === 'done') {
           pending.push(m.snapshot);
           vusOf[i] = 0;
@@ -118,31 +119,11 @@ function startInWorkers(s: WorkloadStart, tags: Record<string, string>): Workloa
       });
     }));
   }
-  const onAbort = (): void => { for (const w of workers) w.postMessage({ type: 'stop' }); };
-  s.signal.addEventListener('abort', onAbort, { once: true });
-  // Outcomes may reject before anyone awaits `done`; that is reported through `done`.
-  for (const o of outcomes) o.catch(() => {});
-
-  const done = (async () => {
-    try {
-      const all = await Promise.all(outcomes);
-      return all.reduce((a, b) => ({ iterations: a.iterations + b.iterations, dropped: a.dropped + b.dropped, interrupted: a.interrupted + b.interrupted }));
-    } finally {
-      s.signal.removeEventListener('abort', onAbort);
-      await Promise.all(workers.map((w) => w.terminate()));
-    }
-  })();
+  const done = combinedOutcome(outcomes, s.signal, () => { for (const w of workers) w.postMessage({ type: 'stop' }); }, () => Promise.all(workers.map((w) => w.terminate())));
 
   const drain = async (): Promise<Snapshot[]> => {
     const mySeq = ++seq;
-    const replies = workers.map((w, i) => new Promise<void>((resolve) => {
-      if (!alive[i]) return resolve();
-      const key = i * 1e9 + mySeq;
-      const timer = setTimeout(() => { waiters.delete(key); resolve(); }, 500);
-      waiters.set(key, () => { clearTimeout(timer); waiters.delete(key); resolve(); });
-      try { w.postMessage({ type: 'drain', seq: mySeq }); } catch { resolve(); }
-    }));
-    await Promise.all(replies);
+    await waiters.drainAll(mySeq, workers.length, (i) => alive[i]!, (i) => workers[i]!.postMessage({ type: 'drain', seq: mySeq }));
     return pending.splice(0);
   };
   return {
