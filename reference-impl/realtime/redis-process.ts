@@ -27,7 +27,8 @@ export function redisServerMissing(): string | null {
 const READY_TIMEOUT_MS = 10_000;
 const STOP_GRACE_MS = 3_000;
 // `exec` is not used so the shell stays to watch stdin; the first line it prints is Redis's PID.
-const WRAPPER = 'redis-server "$@" & pid=$!; echo "$pid"; trap \'kill -TERM $pid 2>/dev/null\' TERM; read _ ; kill -TERM $pid 2>/dev/null; wait $pid';
+// Redis's own log goes to stderr: on stdout its start-up banner could come before the PID line.
+const WRAPPER = 'redis-server "$@" 1>&2 & pid=$!; echo "$pid"; trap \'kill -TERM $pid 2>/dev/null\' TERM; read _ ; kill -TERM $pid 2>/dev/null; wait $pid';
 
 /** Starts redis-server on host:port (0 = a free port) and resolves once it answers PING. */
 export async function startRedisProcess(host = '127.0.0.1', port = 0): Promise<RedisProcess> {
