@@ -43,7 +43,12 @@ export async function startRedisProcess(host = '127.0.0.1', port = 0): Promise<R
     pid = await firstLinePid(child);
     await waitForPong(host, chosen, exited);
   } catch (err) {
-    child.kill('SIGKILL');
+    // Closing stdin makes the wrapper end Redis itself; SIGKILLing only the wrapper would orphan
+    // redis-server (seen once: a start that failed left it running and the test process waiting).
+    child.stdin!.end();
+    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+    await exited;
+    clearTimeout(timer);
     throw err;
   }
   child.stdout!.resume(); // Redis's own output, unread, must not fill the pipe
