@@ -8,7 +8,6 @@
  * drain deadline and are killed if they outlive it by a grace period.
  */
 import cluster, { type Worker } from 'node:cluster';
-import { fileURLToPath } from 'node:url';
 import type { ComponentOptions, DrainReport, RunningComponent } from '../common/component.ts';
 import type { Logger } from '../common/logger.ts';
 import { UsageError } from '../common/usage-error.ts';
@@ -17,9 +16,8 @@ import { loadProxyConfig, ProxyConfigError, type ConfigSources, type ProxyConfig
 import type { proxyFlags } from './proxy-component.ts';
 import { OUTCOMES, WORKER_ENV, emptyRequests, type ToPrimary, type ToWorker, type WorkerSetup, type WorkerSnapshot } from './proxy-ipc.ts';
 import { renderProxyMetrics } from './proxy-metrics.ts';
+import { workerEntry } from './worker-bundle.ts';
 
-const WORKER_MAIN = fileURLToPath(new URL('./worker-main.ts', import.meta.url));
-const TSX_LOADER = import.meta.resolve('tsx');
 /** How long a new generation may take to listen before the reload is abandoned. */
 const READY_TIMEOUT_MS = 15_000;
 /** Past the drain deadline, how long an old worker may take to exit before SIGKILL. */
@@ -54,7 +52,8 @@ export async function startProxy(options: ComponentOptions<typeof proxyFlags>, l
     throw err;
   }
   if (!cluster.isPrimary) throw new Error('the proxy component must run in a primary process');
-  cluster.setupPrimary({ exec: WORKER_MAIN, execArgv: ['--import', TSX_LOADER], silent: false });
+  const entry = await workerEntry(logger);
+  cluster.setupPrimary({ exec: entry.exec, execArgv: entry.execArgv, silent: false });
 
   const host = options.host;
   const state = {
@@ -158,7 +157,7 @@ export async function startProxy(options: ComponentOptions<typeof proxyFlags>, l
   const first = await spawnGeneration(1, config, options.port);
   current = first.gen;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${first.port}`;
-  logger.info({ url, workers: config.workers, upstreams: config.upstreams, sharing: 'node:cluster (round robin)' }, 'proxy listening');
+  logger.info({ url, workers: config.workers, upstreams: config.upstreams, sharing: 'node:cluster (round robin)', workerLoader: entry.loader }, 'proxy listening');
 
   const reload = async (): Promise<void> => {
     if (closing !== undefined) return;

@@ -147,6 +147,8 @@ describe('proxy component with real echo upstreams', function () {
     const [primary] = (await cluster.sampler().sample()).find((s) => s.component === 'front')!.pids;
     const workers = childPids(primary!);
     assert.equal(workers.length, 2);
+    // workers run the compiled worker file with bare node, not the TypeScript sources through tsx
+    for (const pid of workers) assert.match(readFileSync(`/proc/${pid}/cmdline`, 'utf8'), /caplab-proxy-worker-[0-9a-f]{16}\.mjs/);
     process.kill(workers[0]!, 'SIGKILL');
     await until('a replacement worker', async () => childPids(primary!).filter((p) => !workers.includes(p)).length === 1);
     await until('two workers serving', async () => (await metric(e.front!, 'proxy_workers')) === 2);
@@ -164,7 +166,8 @@ async function workersAlive(): Promise<boolean> {
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (!readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('proxy/worker-main.ts')) continue;
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (!cmd.includes('proxy/worker-main.ts') && !cmd.includes('caplab-proxy-worker-')) continue;
       const env = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const ppid = Number(env.slice(env.lastIndexOf(')') + 2).split(' ')[1]);
       const parentCmd = readFileSync(`/proc/${ppid}/cmdline`, 'utf8');
