@@ -78,6 +78,30 @@ export interface Cluster extends AsyncDisposable {
   inject(fault: FaultSpec, signal?: AbortSignal): Promise<void>;
   /** stops everything it started; safe to call more than once */
   down(): Promise<void>;
+  /** where `--load-generators` run when the cluster runs them itself (Kubernetes: an Indexed Job); absent: local processes */
+  readonly loadGenerators?: LoadGeneratorLauncher;
+}
+
+/**
+ * Starts the load-generator processes of one workload (`--load-generators N`), each listening for
+ * its coordinator on a WebSocket (harness/run/load-generator-protocol.ts), and says how to reach them.
+ */
+export interface LoadGeneratorLauncher {
+  /** what runs them, for messages ("3 local processes", "Job caplab-lg-1 in namespace x") */
+  readonly where: string;
+  /** starts `count` generators for workload `workload`; resolves once each listens and is reachable from here */
+  launch(count: number, workload: string, signal: AbortSignal): Promise<LaunchedGenerators>;
+}
+
+export interface LaunchedGenerators {
+  /** ws:// URL of generator i (it runs shard i), as this machine reaches it */
+  urls: string[];
+  /** bearer token each generator requires on its WebSocket upgrade */
+  token: string;
+  /** the endpoints as the generators must dial them (cluster DNS inside a cluster); absent: the coordinator's own */
+  endpoints?: Endpoints;
+  /** ends them and removes what launch made; safe to call more than once */
+  stop(): Promise<void>;
 }
 
 export interface ClusterProvider {

@@ -1,122 +1,54 @@
 /**
- * Entry of a load-generator process (`caplab run --load-generators N`): the same protocol as a
- * load-generating worker thread (load-worker.ts), over the IPC channel of a forked process. The
- * parent sends `init` first (a process has no workerData), then go / drain / stop; this process
- * answers ready / snapshot / done / error. Messages use advanced (structured-clone) serialization,
- * so Snapshots, Infinity extremes and dataset bytes arrive as they do in a worker thread.
+ * Entry of a load-generator process (`caplab run --load-generators N`, and the reference image's
+ * `load-generator` argument in a Kubernetes Indexed Job):
  *
- * With `workers: M` the process spreads its shard over M worker threads of its own (shard
- * i x M + j of N x M) and answers each drain with their snapshots' deltas in one Snapshot; the
- * coordinator ingests delta by delta, so that is the same as ingesting them one by one.
+ *   load-generator-process.ts --listen HOST:PORT [--init-timeout 120s]
  *
- * The process exits when its parent goes: a closed IPC channel means nobody will read the result.
+ * It listens for one coordinator on a WebSocket (load-generator-server.ts), prints one JSON line
+ * `{"event":"listening","url":"ws://HOST:PORT"}` on stdout (port 0: the port it got), and runs the
+ * shard the coordinator's `init` names. CAPLAB_LOADGEN_TOKEN, when set, is required on the
+ * upgrade; JOB_COMPLETION_INDEX, when set (Kubernetes sets it in an Indexed Job), must equal the
+ * shard index of `init`. Exit codes: 0 done, 1 failed or lost the coordinator, 2 bad arguments.
  */
-import { realClock } from '../executors/clock.ts';
-import type { ExecutorOutcome } from '../executors/executor.ts';
-import { GeneratorMonitor } from '../metrics/generator-monitor.ts';
-import { MetricsRegistry, type Snapshot } from '../metrics/registry.ts';
-import type { FromWorker, ToWorker, WorkerInit } from './workload-messages.ts';
-import { startWorkload } from './workload-runner.ts';
-import { runWorkloadShard, warmUpShard } from './workload-shard.ts';
+import { parseArgs } from 'node:util';
+import { parseDuration } from '../plan/units.ts';
+import { TOKEN_ENV } from './load-generator-protocol.ts';
+import { serveCoordinator } from './load-generator-server.ts';
 
-export type ToLoadGenerator = { type: 'init'; init: WorkerInit } | ToWorker;
+const USAGE = 'usage: load-generator --listen HOST:PORT [--init-timeout 120s]';
 
-if (!process.send) {
-  process.stderr.write('load-generator-process: start it with an IPC channel (child_process.fork), not by hand\n');
+function usage(problem: string): never {
+  process.stderr.write(`load-generator: ${problem}\n${USAGE}\n`);
   process.exit(2);
 }
 
-const post = (m: FromWorker): Promise<void> => new Promise((resolve) => {
-  if (!process.connected) return resolve();
-  process.send!(m, undefined, {}, () => resolve());
+function parseListen(v: string | undefined): { host: string; port: number } {
+  if (v === undefined) usage('--listen is required (the coordinator dials each generator)');
+  const m = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(v);
+  if (!m || Number(m[2]) > 65535) usage(`--listen ${v} is not HOST:PORT`);
+  return { host: m[1]!.replace(/^\[|\]$/g, ''), port: Number(m[2]) };
+}
+
+let args;
+try {
+  args = parseArgs({ options: { listen: { type: 'string' }, 'init-timeout': { type: 'string', default: '120s' } }, strict: true }).values;
+} catch (err) {
+  usage((err as Error).message);
+}
+const { host, port } = parseListen(args.listen);
+const initTimeoutMs = parseDuration(args['init-timeout']!) ?? usage(`--init-timeout ${args['init-timeout']} is not a duration such as 30s`);
+const index = process.env.JOB_COMPLETION_INDEX;
+if (index !== undefined && !/^\d+$/.test(index)) usage(`JOB_COMPLETION_INDEX=${index} is not a whole number`);
+
+const log = (line: string): void => { process.stderr.write(`load-generator: ${line}\n`); };
+const server = await serveCoordinator({
+  host, port, initTimeoutMs, log,
+  token: process.env[TOKEN_ENV] ?? '',
+  ...(index !== undefined ? { expectedShard: Number(index) } : {}),
 });
-
-process.on('disconnect', () => process.exit(0));
-
-/** One process's load: its shard in this thread, or spread over worker threads. */
-interface Generator {
-  ready: Promise<void>;
-  go(): void;
-  drain(): Promise<Snapshot>;
-  vus(): number;
-  done: Promise<ExecutorOutcome>;
-}
-
-const registry = new MetricsRegistry();
-const controller = new AbortController();
-let generator: Generator | null = null;
-let gotInit!: (init: WorkerInit) => void;
-const initReceived = new Promise<WorkerInit>((r) => { gotInit = r; });
-let go!: () => void;
-const started = new Promise<void>((r) => { go = r; });
-
-process.on('message', (m: ToLoadGenerator) => {
-  if (m.type === 'init') gotInit(m.init);
-  else if (m.type === 'stop') {
-    controller.abort();
-    go();
-  } else if (m.type === 'go') go();
-  else {
-    const g = generator;
-    void (async () => {
-      const snapshot = g ? await g.drain() : registry.drain(true);
-      await post({ type: 'snapshot', seq: m.seq, snapshot, vus: g?.vus() ?? 0 });
-    })();
-  }
-});
-
-function inThisThread(init: WorkerInit): Generator {
-  let vus = 0;
-  let monitor: GeneratorMonitor | null = null;
-  const ready = warmUpShard(init, realClock, init.warmupMs, controller.signal);
-  const done = (async () => {
-    await ready;
-    await started;
-    monitor = new GeneratorMonitor(registry, { ...init.tags, thread: `generator-${init.shardIndex}` });
-    try {
-      return await runWorkloadShard(init, realClock, registry, controller.signal, (n) => { vus = n; });
-    } finally {
-      monitor.stop();
-    }
-  })();
-  return {
-    ready, go: () => {}, vus: () => vus, done,
-    drain: async () => {
-      monitor?.sample();
-      return registry.drain(true);
-    },
-  };
-}
-
-function inWorkerThreads(init: WorkerInit): Generator {
-  const h = startWorkload({
-    name: init.name, workload: init.workload, endpoints: init.endpoints, baseDir: init.baseDir, clock: realClock,
-    signal: controller.signal, warmupMs: init.warmupMs, recorder: registry, datasets: init.datasets, seed: init.seed,
-    shardOf: { index: init.shardIndex, count: init.shardCount },
-  });
-  return {
-    ready: h.ready, go: () => h.go(), vus: () => h.vus(), done: h.done,
-    drain: async () => ({ deltas: (await h.drain()).flatMap((s) => s.deltas) }),
-  };
-}
-
-async function main(): Promise<void> {
-  const init = await initReceived;
-  const g = init.workload.workers > 0 ? inWorkerThreads(init) : inThisThread(init);
-  generator = g;
-  await g.ready;
-  await post({ type: 'ready' });
-  await started;
-  g.go();
-  const outcome = await g.done;
-  await post({ type: 'done', outcome, snapshot: await g.drain() });
-}
-
-main().catch(async (err: unknown) => {
-  const e = err instanceof Error ? err : new Error(String(err));
-  await post({ type: 'error', message: e.message, ...(e.stack ? { stack: e.stack } : {}) });
-}).finally(() => {
-  // Closing the channel lets the process exit once its sockets are closed; the parent kills it
-  // after a grace period if something keeps it alive.
-  if (process.connected) process.disconnect();
-});
+process.stdout.write(`${JSON.stringify({ event: 'listening', component: 'load-generator', url: server.url })}\n`);
+// SIGTERM (pod deletion, the local launcher's stop) ends the process; the coordinator sees the link close.
+process.once('SIGTERM', () => process.exit(1));
+process.exitCode = await server.exitCode;
+// Sockets of the load just run may keep the loop alive a little; nothing is left to send.
+setTimeout(() => process.exit(), 2_000).unref();

@@ -1,26 +1,21 @@
 /**
  * `caplab run --load-generators N`: a workload spread over N load-generator processes instead of
- * worker threads. Each process runs shard i of N with the code a worker thread runs and speaks the
- * same messages (workload-messages.ts) over IPC, so the coordinator drains and merges their encoded
- * HDR snapshots exactly as it does a thread's. A workload's `workers: M` then counts threads per
- * process (N x M shards in all). The same protocol is what an Indexed Job would speak
- * (docs/architecture.md); here the processes are local children.
+ * worker threads. A launcher starts them (local processes by default, an Indexed Job on a
+ * Kubernetes cluster: Cluster.loadGenerators) and says where each listens; the coordinator dials
+ * each over a WebSocket (load-generator-link.ts), sends `init` with shard i of N, then go / drain
+ * / stop, and feeds their replies (the worker-thread messages) to a ShardSet, so their encoded HDR
+ * snapshots are drained and merged exactly as a thread's. A workload's `workers: M` then counts
+ * threads per process (N x M shards in all).
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { reapOnExit } from '../../clusters/providers/child-reaper.ts';
+import type { LaunchedGenerators, LoadGeneratorLauncher } from '../../clusters/cluster.ts';
 import { CaplabError } from '../errors.ts';
-import type { ExecutorOutcome } from '../executors/executor.ts';
-import type { Snapshot } from '../metrics/registry.ts';
-import type { ToLoadGenerator } from './load-generator-process.ts';
-import { combinedOutcome, DrainWaiters } from './shard-coordination.ts';
-import type { FromWorker, WorkerInit } from './workload-messages.ts';
+import { dialGenerator, type GeneratorLink } from './load-generator-link.ts';
+import { localLauncher } from './load-generator-local.ts';
+import type { ToLoadGenerator } from './load-generator-protocol.ts';
+import { combinedOutcome, ShardSet } from './shard-coordination.ts';
+import type { WorkerInit } from './workload-messages.ts';
 import type { WorkloadHandle, WorkloadStart } from './workload-runner.ts';
 
-const TSX_LOADER = import.meta.resolve('tsx');
-const ENTRY = fileURLToPath(new URL('./load-generator-process.ts', import.meta.url));
-/** how long a process that said `done` may take to close its sockets and exit before SIGKILL */
-const EXIT_GRACE_MS = 5000;
 /** more processes than this on one machine measure the scheduler, not the system */
 export const MAX_LOAD_GENERATORS = 64;
 
@@ -36,7 +31,7 @@ export function checkLoadGenerators(n: number): void {
   }
 }
 
-/** Starts s.loadGenerators processes, each with its shard of the workload. */
+/** Starts s.loadGenerators generators through s.generatorLauncher (default: local processes), each with its shard. */
 export function startInProcesses(s: WorkloadStart, tags: Record<string, string>): WorkloadHandle {
   const count = s.loadGenerators!;
   try {
@@ -47,78 +42,47 @@ export function startInProcesses(s: WorkloadStart, tags: Record<string, string>)
     done.catch(() => {});
     return { name: s.name, ready: Promise.resolve(), go: () => {}, drain: async () => [], vus: () => 0, done };
   }
-  const pending: Snapshot[] = [];
-  const vusOf = new Array<number>(count).fill(0);
-  const alive = new Array<boolean>(count).fill(true);
-  const waiters = new DrainWaiters();
-  let seq = 0;
-  const children: ChildProcess[] = [];
-  const exits: Promise<void>[] = [];
-  const readies: Promise<void>[] = [];
-  const outcomes: Promise<ExecutorOutcome>[] = [];
-  const send = (c: ChildProcess, m: ToLoadGenerator): void => {
-    if (c.connected) c.send(m, (err) => { if (err) { /* the exit handler reports a dead child */ } });
-  };
+  const launcher: LoadGeneratorLauncher = s.generatorLauncher ?? localLauncher;
+  const shards = new ShardSet(count);
+  const events = Array.from({ length: count }, (_, i) => shards.add(i, `${s.name} load generator ${i} (${launcher.where})`));
+  const links: (GeneratorLink | null)[] = new Array<GeneratorLink | null>(count).fill(null);
+  const send = (i: number, m: ToLoadGenerator): void => links[i]?.send(m);
+  let go = false;
+  let launched: LaunchedGenerators | null = null;
 
-  for (let i = 0; i < count; i++) {
-    const init: WorkerInit = { name: s.name, workload: s.workload, shardIndex: i, shardCount: count, endpoints: s.endpoints, tags, baseDir: s.baseDir, warmupMs: s.warmupMs, datasets: s.datasets ?? {}, seed: s.seed ?? 1 };
-    const c = fork(ENTRY, [], { execArgv: ['--import', TSX_LOADER], serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-    children.push(c);
-    const unreap = c.pid !== undefined ? reapOnExit(c.pid) : () => {};
-    exits.push(new Promise<void>((r) => c.once('exit', () => { unreap(); r(); })));
-    let readyResolve!: () => void;
-    readies.push(new Promise<void>((r) => { readyResolve = r; }));
-    outcomes.push(new Promise<ExecutorOutcome>((resolve, reject) => {
-      const fail = (msg: string, cause?: unknown): void => {
-        readyResolve();
-        reject(new CaplabError('CAPLAB_ERR_WORKER_FAILED', `${s.name} load generator ${i} (pid ${c.pid}): ${msg}`, cause ? { cause } : undefined));
-      };
-      c.on('message', (m: FromWorker) => {
-        if (m.type === 'ready') readyResolve();
-        else if (m.type === 'snapshot') {
-          pending.push(m.snapshot);
-          vusOf[i] = m.vus;
-          waiters.answered(i, m.seq);
-        } else if (m.type === 'done') {
-          pending.push(m.snapshot);
-          vusOf[i] = 0;
-          alive[i] = false;
-          resolve(m.outcome);
-        } else fail(m.message);
+  const setup = (async () => {
+    launched = await launcher.launch(count, s.name, s.signal);
+    const g = launched;
+    await Promise.all(g.urls.map(async (url, i) => {
+      const link = await dialGenerator(url, g.token, s.signal);
+      links[i] = link;
+      link.listen((m) => events[i]!.message(m), (reason) => {
+        events[i]!.gone();
+        // After `done` the shard is settled and this is a no-op.
+        events[i]!.fail(reason ? reason.message : 'closed the connection before it was done', reason ?? undefined);
       });
-      c.on('error', (err) => fail(err.message, err));
-      c.on('exit', (code, signal) => {
-        alive[i] = false;
-        // After `done` the promise is settled and this is a no-op.
-        fail(signal ? `killed by ${signal}` : `exited with code ${code} before it was done`);
-      });
+      const init: WorkerInit = { name: s.name, workload: s.workload, shardIndex: i, shardCount: count, endpoints: { ...s.endpoints, ...g.endpoints }, tags, baseDir: s.baseDir, warmupMs: s.warmupMs, datasets: s.datasets ?? {}, seed: s.seed ?? 1 };
+      link.send({ type: 'init', init });
+      if (go) link.send({ type: 'go' });
     }));
-    send(c, { type: 'init', init });
-  }
-  const done = combinedOutcome(outcomes, s.signal, () => { for (const c of children) send(c, { type: 'stop' }); }, () => stopAll(children, exits));
+  })();
+  setup.catch((err: Error) => { for (const e of events) e.fail(err.message, err); });
 
-  const drain = async (): Promise<Snapshot[]> => {
-    const mySeq = ++seq;
-    await waiters.drainAll(mySeq, children.length, (i) => alive[i]! && children[i]!.connected, (i) => send(children[i]!, { type: 'drain', seq: mySeq }));
-    return pending.splice(0);
+  const stop = (): void => { for (let i = 0; i < count; i++) send(i, { type: 'stop' }); };
+  const release = async (): Promise<void> => {
+    await setup.catch(() => {});
+    for (const l of links) l?.close();
+    await (launched as LaunchedGenerators | null)?.stop();
   };
   return {
     name: s.name,
-    ready: Promise.all(readies).then(() => {}),
-    go: () => { for (const c of children) send(c, { type: 'go' }); },
-    drain,
-    vus: () => vusOf.reduce((a, b) => a + b, 0),
-    done,
+    ready: shards.ready(),
+    go: () => {
+      go = true;
+      for (let i = 0; i < count; i++) send(i, { type: 'go' });
+    },
+    drain: () => shards.drain((i, seq) => send(i, { type: 'drain', seq }), (i) => links[i]?.open === true),
+    vus: () => shards.vus(),
+    done: combinedOutcome(shards.outcomes, s.signal, stop, release),
   };
-}
-
-/** Waits for every process to exit on its own (it does after `done`), SIGKILLing stragglers after the grace period. */
-async function stopAll(children: ChildProcess[], exits: Promise<void>[]): Promise<void> {
-  for (const c of children) if (c.connected) c.disconnect();
-  let timer: NodeJS.Timeout | undefined;
-  const grace = new Promise<void>((r) => { timer = setTimeout(r, EXIT_GRACE_MS); });
-  await Promise.race([Promise.all(exits), grace]);
-  clearTimeout(timer);
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  await Promise.all(exits);
 }

@@ -147,7 +147,7 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunResu
     if (datasetNames.length > 0) opts.progress.note(`making dataset${datasetNames.length > 1 ? 's' : ''} ${datasetNames.join(', ')} (setup requests, not measured)`);
     const datasets = await makeDatasets(plan, endpoints, stop.signal);
     handles = Object.entries(plan.workloads).map(([name, workload]) =>
-      startWorkload({ name, workload, endpoints, baseDir: plan.baseDir, clock, signal: stop.signal, recorder: registry, warmupMs: plan.warmup, datasets, seed: plan.seed, ...(opts.loadGenerators ? { loadGenerators: opts.loadGenerators } : {}), ...(sweeps.has(name) ? { sweep: sweeps.get(name)!.sink } : {}) }));
+      startWorkload({ name, workload, endpoints, baseDir: plan.baseDir, clock, signal: stop.signal, recorder: registry, warmupMs: plan.warmup, datasets, seed: plan.seed, ...(opts.loadGenerators ? { loadGenerators: opts.loadGenerators } : {}), ...(cluster?.loadGenerators ? { generatorLauncher: cluster.loadGenerators } : {}), ...(sweeps.has(name) ? { sweep: sweeps.get(name)!.sink } : {}) }));
     if (plan.warmup > 0) opts.progress.note(`warming up for ${plan.warmup / 1000} s (not measured)`);
     await Promise.all(handles.map((h) => h.ready));
     // Anything recorded so far (generator samples during warm-up) is not part of the run.

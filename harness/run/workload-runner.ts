@@ -8,15 +8,15 @@
  * connection set-up are not measured as the system's latency.
  */
 import { Worker } from 'node:worker_threads';
+import type { LoadGeneratorLauncher } from '../../clusters/cluster.ts';
 import type { Datasets } from '../drivers/dataset.ts';
-import { CaplabError } from '../errors.ts';
 import type { Clock } from '../executors/clock.ts';
 import type { ExecutorOutcome, SweepSink } from '../executors/executor.ts';
 import type { MetricsRecorder } from '../metrics/recorder.ts';
 import type { Snapshot } from '../metrics/registry.ts';
 import type { Workload } from '../plan/scenario-schema.ts';
 import { startInProcesses, usesLoadGenerators } from './load-generators.ts';
-import { combinedOutcome, DrainWaiters } from './shard-coordination.ts';
+import { combinedOutcome, ShardSet } from './shard-coordination.ts';
 import { runWorkloadShard, warmUpShard } from './workload-shard.ts';
 import type { FromWorker, WorkerInit } from './workload-messages.ts';
 
@@ -51,6 +51,8 @@ export interface WorkloadStart {
   sweep?: SweepSink;
   /** --load-generators: run in this many processes instead of threads (capacity-sweep stays in the main thread) */
   loadGenerators?: number;
+  /** where those processes run (the cluster's Indexed Job); default: local processes */
+  generatorLauncher?: LoadGeneratorLauncher;
   /** inside load-generator process `index` of `count`: worker thread j runs shard index x workers + j of count x workers */
   shardOf?: { index: number; count: number };
 }
@@ -79,59 +81,28 @@ const WORKER_URL = new URL('./load-worker-entry.mjs', import.meta.url);
 
 function startInWorkers(s: WorkloadStart, tags: Record<string, string>): WorkloadHandle {
   const count = s.workload.workers;
-  const pending: Snapshot[] = [];
-  const vusOf = new Array<number>(count).fill(0);
-  const alive = new Array<boolean>(count).fill(true);
-  const waiters = new DrainWaiters();
-  let seq = 0;
+  const shards = new ShardSet(count);
   const workers: Worker[] = [];
-  const readies: Promise<void>[] = [];
-  const outcomes: Promise<ExecutorOutcome>[] = [];
 
   for (let i = 0; i < count; i++) {
     const init: WorkerInit = { name: s.name, workload: s.workload, shardIndex: (s.shardOf?.index ?? 0) * count + i, shardCount: (s.shardOf?.count ?? 1) * count, endpoints: s.endpoints, tags, baseDir: s.baseDir, warmupMs: s.warmupMs, datasets: s.datasets ?? {}, seed: s.seed ?? 1 };
     const w = new Worker(WORKER_URL, { workerData: init });
     workers.push(w);
-    let readyResolve!: () => void;
-    readies.push(new Promise<void>((r) => { readyResolve = r; }));
-    outcomes.push(new Promise<ExecutorOutcome>((resolve, reject) => {
-      const fail = (msg: string, cause?: unknown): void => {
-        readyResolve();
-        reject(new CaplabError('CAPLAB_ERR_WORKER_FAILED', `${s.name} worker ${i}: ${msg}`, cause ? { cause } : undefined));
-      };
-      w.on('message', (m: FromWorker) => {
-        if (m.type === 'ready') readyResolve();
-        else if (m.type === 'snapshot') {
-          pending.push(m.snapshot);
-          vusOf[i] = m.vus;
-          waiters.answered(i, m.seq);
-        } else if (m.type === 'done') {
-          pending.push(m.snapshot);
-          vusOf[i] = 0;
-          alive[i] = false;
-          resolve(m.outcome);
-        } else fail(m.message);
-      });
-      w.on('error', (err) => fail(err.message, err));
-      w.on('exit', (code) => {
-        alive[i] = false;
-        if (code !== 0) fail(`exited with code ${code}`);
-      });
-    }));
+    const shard = shards.add(i, `${s.name} worker ${i}`);
+    w.on('message', (m: FromWorker) => shard.message(m));
+    w.on('error', (err) => shard.fail(err.message, err));
+    w.on('exit', (code) => {
+      shard.gone();
+      if (code !== 0) shard.fail(`exited with code ${code}`);
+    });
   }
-  const done = combinedOutcome(outcomes, s.signal, () => { for (const w of workers) w.postMessage({ type: 'stop' }); }, () => Promise.all(workers.map((w) => w.terminate())));
-
-  const drain = async (): Promise<Snapshot[]> => {
-    const mySeq = ++seq;
-    await waiters.drainAll(mySeq, workers.length, (i) => alive[i]!, (i) => workers[i]!.postMessage({ type: 'drain', seq: mySeq }));
-    return pending.splice(0);
-  };
+  const done = combinedOutcome(shards.outcomes, s.signal, () => { for (const w of workers) w.postMessage({ type: 'stop' }); }, () => Promise.all(workers.map((w) => w.terminate())));
   return {
     name: s.name,
-    ready: Promise.all(readies).then(() => {}),
+    ready: shards.ready(),
     go: () => { for (const w of workers) w.postMessage({ type: 'go' }); },
-    drain,
-    vus: () => vusOf.reduce((a, b) => a + b, 0),
+    drain: () => shards.drain((i, seq) => workers[i]!.postMessage({ type: 'drain', seq })),
+    vus: () => shards.vus(),
     done,
   };
 }
