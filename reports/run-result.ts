@@ -130,8 +130,10 @@ export interface HarnessError { code: string; message: string; hint?: string }
 /** One step of a capacity sweep: one offered load held steady and judged over its measured window. */
 export interface SweepStep {
   index: number;
-  /** offered load of the step, iterations per second */
+  /** offered load of the step, iterations per second (a connection step: its publish rate, 0 without one) */
   targetRate: number;
+  /** a connection step (capacity-sweep `load: connections`): the connections it held; the step's load */
+  targetConnections?: number;
   /** iterations started per second over the measured window */
   achievedRate: number;
   /** measured window in seconds since the run started; the settle time before `from` is excluded */
@@ -151,6 +153,8 @@ export interface SweepResult {
   workload: string;
   /** `steps`: the loads were listed; `auto`: geometric growth until a threshold left Good, then bisection */
   mode: 'steps' | 'auto';
+  /** what a step's load counts: absent or `requests/s` (targetRate), `connections` (targetConnections) */
+  load?: 'requests/s' | 'connections';
   /** one sentence: why the sweep ended (knee bracketed to the resolution, max load reached, ...) */
   stopReason: string;
   steps: SweepStep[];

@@ -27,8 +27,10 @@ export interface ExecutorContext {
 /** One step of a capacity sweep, announced when it starts. */
 export interface SweepStepPlan {
   index: number;
-  /** offered iterations per second */
+  /** offered iterations per second (a connection step: its publish rate, 0 without one) */
   targetRate: number;
+  /** a connection step (`load: connections`): connections held through the step */
+  targetConnections?: number;
   /** measured window, ms since the executor started (whole seconds, so it maps onto the 1 s windows) */
   fromMs: number;
   toMs: number;

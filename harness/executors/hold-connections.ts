@@ -58,6 +58,23 @@ export const holdConnections = {
   run: async (config, ctx) => new ConnectionHolder(config, ctx).run(),
 } as const satisfies ExecutorModule<HoldConnectionsConfig>;
 
+/**
+ * A target set from outside (capacity-sweep's connection steps): held until stop(), never by
+ * holdFor, and changed with setTarget() instead of following stages.
+ */
+export interface ExternalTarget {
+  /** the most connections any target will ask for (sizes the VU slots) */
+  readonly max: number;
+}
+
+/** A count that is whatever it was last set to, for an ExternalTarget. */
+class SetCount extends StagedCount {
+  value = 0;
+  constructor(max: number) { super(max, []); }
+  override at(): number { return this.value; }
+  override nextChange(): number { return Infinity; }
+}
+
 interface Held {
   readonly connection: HeldConnection;
   readonly vu: number;
@@ -66,7 +83,8 @@ interface Held {
   closing: boolean;
 }
 
-class ConnectionHolder {
+/** Opens, holds, reopens and closes connections toward a target; see the file's comment. */
+export class ConnectionHolder {
   private readonly count: StagedCount;
   private readonly hold: (ctx: IterationContext) => Promise<HeldConnection>;
   private readonly slots: VUSlots;
@@ -85,9 +103,11 @@ class ConnectionHolder {
   private endedEarly = 0;
   private interrupted = 0;
   private stopped = false;
+  /** whenHeld() callers, checked whenever the open count changes */
+  private readonly waiters = new Set<() => void>();
 
-  constructor(private readonly config: HoldConnectionsConfig, private readonly ctx: ExecutorContext) {
-    this.count = countOf(config);
+  constructor(private readonly config: HoldConnectionsConfig, private readonly ctx: ExecutorContext, private readonly external?: ExternalTarget) {
+    this.count = external ? new SetCount(external.max) : countOf(config);
     const hold = ctx.driver.hold;
     if (!hold) {
       throw new CaplabError('CAPLAB_ERR_SCENARIO_INVALID', `hold-connections needs a driver that holds connections open, and the ${driverName(ctx.driver)} driver of workload "${ctx.tags['workload'] ?? '?'}" has no hold()`, {
@@ -113,8 +133,9 @@ class ConnectionHolder {
     const { holdFor, connectRate } = this.config;
     const interval = 1000 / connectRate;
     const staged = this.config.stages !== undefined;
-    const rampDeadline = this.startAt + rampBound(this.config);
-    // With stages the hold starts after the last stage; with a fixed count, once it is reached.
+    const rampDeadline = this.external ? Infinity : this.startAt + rampBound(this.config);
+    // With stages the hold starts after the last stage; with a fixed count, once it is reached;
+    // with an external target, never: it holds until stop().
     let holdUntil = staged ? this.startAt + this.count.duration + holdFor : Infinity;
     let nextAttemptAt = this.startAt;
     try {
@@ -122,7 +143,7 @@ class ConnectionHolder {
         const now = clock.now();
         const t = now - this.startAt;
         const target = stripeShare(this.count.at(t), this.config.segment);
-        if (holdUntil === Infinity && (this.open.length >= target || now >= rampDeadline)) holdUntil = now + holdFor;
+        if (holdUntil === Infinity && !this.external && (this.open.length >= target || now >= rampDeadline)) holdUntil = now + holdFor;
         if (now >= holdUntil) break;
         while (this.open.length + this.connecting.size > target && this.open.length > 0) this.closeOne();
         let wakeAt = holdUntil === Infinity ? rampDeadline : holdUntil;
@@ -137,7 +158,9 @@ class ConnectionHolder {
           wakeAt = Math.min(wakeAt, nextAttemptAt);
         }
         this.wake = new AbortController();
-        await clock.sleepUntil(wakeAt, this.wake.signal);
+        // Nothing due (an external target, held): wait for a change, not on a timer that never fires.
+        if (wakeAt === Infinity) await abortedOf(this.wake.signal);
+        else await clock.sleepUntil(wakeAt, this.wake.signal);
         this.wake = null;
       }
       if (!this.stopped) {
@@ -148,6 +171,52 @@ class ConnectionHolder {
       signal.removeEventListener('abort', onAbort);
     }
     return { iterations: this.attempts, dropped: this.endedEarly, interrupted: this.interrupted };
+  }
+
+  /** Sets an external target (ExternalTarget only) and wakes the loop to open or close toward it. */
+  setTarget(n: number): void {
+    if (!(this.count instanceof SetCount)) throw new Error('setTarget needs a ConnectionHolder made with an ExternalTarget');
+    this.count.value = Math.max(0, Math.min(this.count.max, Math.round(n)));
+    this.kick();
+    this.notify();
+  }
+
+  /** Connections open now. */
+  get held(): number {
+    return this.open.length;
+  }
+
+  /** Resolves once the target is held (or the holder stopped), or at `deadline` (clock ms), whichever is first. */
+  whenHeld(deadline: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = new AbortController();
+      const done = (): void => {
+        if (timer.signal.aborted) return;
+        timer.abort();
+        this.waiters.delete(check);
+        resolve();
+      };
+      const check = (): void => {
+        if (this.stopped || this.open.length >= stripeShare(this.count.at(this.ctx.clock.now() - this.startAt), this.config.segment)) done();
+      };
+      this.waiters.add(check);
+      check();
+      if (!timer.signal.aborted) void this.ctx.clock.sleepUntil(deadline, timer.signal).then(done);
+    });
+  }
+
+  /** Sets the gauges to the open count again, so a steady count is in every window that asks (gauges report only when set). */
+  touch(): void {
+    this.openGauge.set(this.open.length);
+  }
+
+  /** What the holder did: attempts, connections that ended early, attempts cut by the stop. */
+  outcome(): ExecutorOutcome {
+    return { iterations: this.attempts, dropped: this.endedEarly, interrupted: this.interrupted };
+  }
+
+  private notify(): void {
+    for (const w of [...this.waiters]) w();
   }
 
   private attempt(now: number): void {
@@ -226,7 +295,7 @@ class ConnectionHolder {
   }
 
   /** Stops opening, aborts attempts in flight and starts closing every held connection. Idempotent. */
-  private stop(): void {
+  stop(): void {
     if (this.stopped) return;
     this.stopped = true;
     this.interrupted = this.connecting.size;
@@ -239,7 +308,7 @@ class ConnectionHolder {
   }
 
   /** Waits for the closes to finish, for at most connectTimeout: a stuck close must not hang the run. */
-  private async closed(): Promise<void> {
+  async closed(): Promise<void> {
     if (this.closing.size === 0) return;
     const { clock } = this.ctx;
     await waitUntil(clock, Promise.allSettled([...this.closing]), clock.now() + this.config.connectTimeout);
@@ -254,7 +323,12 @@ class ConnectionHolder {
     this.openGauge.set(n);
     this.vusGauge.set(n);
     this.ctx.onVUs?.(n);
+    this.notify();
   }
+}
+
+function abortedOf(signal: AbortSignal): Promise<void> {
+  return signal.aborted ? Promise.resolve() : new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
 }
 
 function driverName(driver: Driver): string {

@@ -7,6 +7,7 @@ import type { Cluster } from '../../clusters/cluster.ts';
 import { getProvider } from '../../clusters/providers/index.ts';
 import { checkTargetUrl } from '../../clusters/providers/loopback.ts';
 import type { HarnessError, RunResult } from '../../reports/run-result.ts';
+import { withEngineResults } from '../engines/engine-results.ts';
 import { isCaplabError } from '../errors.ts';
 import { realClock, type Clock } from '../executors/clock.ts';
 import type { ExecutorOutcome } from '../executors/executor.ts';
@@ -80,7 +81,7 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunResu
   const sweeps = new Map(Object.entries(plan.workloads).filter(([, w]) => w.executor === 'capacity-sweep').map(([name, w]) => [name, new SweepRecorder({
     workload: name, startTimeMs: w.startTime, settleMs: stepTimes(w as CapacitySweepConfig).settleMs, aggregate, specs, profile: plan.thresholdProfile,
     components: components.filter((c) => !c.url).map((c) => c.name),
-    onStep: (st) => opts.progress.note(`${name} step ${st.index}: ${st.targetRate.toFixed(0)}/s offered, ${st.achievedRate.toFixed(0)}/s achieved: ${st.level.toUpperCase()}`),
+    onStep: (st) => opts.progress.note(`${name} step ${st.index}: ${st.targetConnections !== undefined ? `${st.targetConnections} connections held, ${st.targetRate.toFixed(0)}/s published` : `${st.targetRate.toFixed(0)}/s offered, ${st.achievedRate.toFixed(0)}/s achieved`}: ${st.level.toUpperCase()}`),
   })]));
 
   const plannedSeconds = Math.max(...Object.values(plan.workloads).map((w) => (w.startTime + scheduledMs(w)) / 1000));
@@ -131,6 +132,7 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunResu
       if (w.http && /^https?:\/\//.test(w.http.target)) checkTargetUrl(`workload ${name}`, w.http.target, opts.allowRemoteTarget);
       if (w.tcp && /^tcp:\/\//.test(w.tcp.target)) checkTargetUrl(`workload ${name}`, w.tcp.target, opts.allowRemoteTarget);
       for (const t of w.ws ? [w.ws.target].flat() : []) if (/^wss?:\/\//.test(t)) checkTargetUrl(`workload ${name}`, t, opts.allowRemoteTarget);
+      for (const t of [w.autocannon?.target, w.artillery?.target]) if (t !== undefined && /^https?:\/\//.test(t)) checkTargetUrl(`workload ${name}`, t, opts.allowRemoteTarget);
     }
     for (const [name, d] of Object.entries(plan.datasets)) {
       if (/^https?:\/\//.test(d.http.target)) checkTargetUrl(`dataset ${name}`, d.http.target, opts.allowRemoteTarget);
@@ -197,14 +199,14 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunResu
     if (cluster) await cluster.down().catch((err: unknown) => errors.push(toHarnessError(err)));
   }
 
-  return withScrapeReport(assembleResult({
+  return withScrapeReport(withEngineResults(assembleResult({
     plan, startedAt, endedAt: new Date(), aggregate, specs, runs, errors, interrupted, thresholdAbort,
     provider: cluster?.provider ?? opts.provider, resources: tracker?.result() ?? [],
     components: components.filter((c) => !c.url).map((c) => c.name),
     faults: faultDrafts,
     workers: Object.values(plan.workloads).reduce((a, w) => a + w.workers, 0),
     sweeps: [...sweeps.values()].map((r) => r.result()),
-  }), scraper);
+  }), runs), scraper);
 }
 
 function toHarnessError(err: unknown): HarnessError {

@@ -35,6 +35,7 @@ export class SweepRecorder {
   private readonly started: { at: number; rate: number }[] = [];
   private readonly steps: SweepStep[] = [];
   private mode: SweepResult['mode'] = 'steps';
+  private connections = false;
   private stopReason = 'the run ended before the sweep did';
 
   constructor(private readonly o: SweepRecorderOptions) {}
@@ -44,6 +45,7 @@ export class SweepRecorder {
     step: (plan) => new Promise<Level>((resolve) => {
       const from = (this.o.startTimeMs + plan.fromMs) / 1000;
       const to = (this.o.startTimeMs + plan.toMs) / 1000;
+      if (plan.targetConnections !== undefined) this.connections = true;
       this.started.push({ at: from - (this.o.settleMs ?? 0) / 1000, rate: plan.targetRate });
       this.pending.push({ plan, span: this.o.aggregate.trackSpan(from, to), resolve });
     }),
@@ -79,7 +81,10 @@ export class SweepRecorder {
   }
 
   result(): SweepResult {
-    return { workload: this.o.workload, mode: this.mode, stopReason: this.stopReason, steps: [...this.steps].sort((a, b) => a.index - b.index) };
+    return {
+      workload: this.o.workload, mode: this.mode, ...(this.connections ? { load: 'connections' as const } : {}),
+      stopReason: this.stopReason, steps: [...this.steps].sort((a, b) => a.index - b.index),
+    };
   }
 
   private judge(p: Pending): SweepStep {
@@ -94,13 +99,17 @@ export class SweepRecorder {
     const mine = { workload: this.o.workload };
     const iterations = span.view(M.iterations, mine)?.count ?? 0;
     const metrics = metricSummaries(span, thresholds);
+    const held = p.plan.targetConnections;
+    // A connection step may start nothing while it holds steady: it measured something if it reported held connections.
+    const measured = held === undefined ? iterations > 0 : (span.view(M.connectionsOpen, mine)?.max ?? 0) > 0;
     return {
       index: p.plan.index,
       targetRate: p.plan.targetRate,
+      ...(held !== undefined ? { targetConnections: held } : {}),
       achievedRate: iterations / seconds,
       from: span.from,
       to: span.to,
-      level: iterations === 0 ? 'no-data' : overallLevel(thresholds),
+      level: measured ? overallLevel(thresholds) : 'no-data',
       thresholds,
       metrics,
       droppedIterations: span.view(M.droppedIterations, mine)?.count ?? 0,

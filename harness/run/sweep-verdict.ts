@@ -5,6 +5,7 @@
  * above a failed one is noise, not capacity). No Good step at all: judged at the lowest step.
  */
 import type { SweepResult, SweepStep, ThresholdResult } from '../../reports/run-result.ts';
+import { formatSweepLoad } from '../executors/sweep-strategy.ts';
 
 export interface SweepJudgement {
   thresholds: ThresholdResult[];
@@ -12,11 +13,16 @@ export interface SweepJudgement {
   reason: string;
 }
 
-const fmt = (r: number): string => `${Number(r.toPrecision(4))}/s`;
+/** A step's load: its held connections for a connection sweep, else its offered rate. */
+export function stepLoadOf(step: SweepStep): number {
+  return step.targetConnections ?? step.targetRate;
+}
+
+const fmt = (s: SweepStep): string => formatSweepLoad(stepLoadOf(s), s.targetConnections === undefined ? 'requests/s' : 'connections');
 
 /** The step a sweep is judged at, or null when it judged no step. */
 export function kneeStep(sweep: SweepResult): { step: SweepStep; found: boolean } | null {
-  const byLoad = [...sweep.steps].sort((a, b) => a.targetRate - b.targetRate);
+  const byLoad = [...sweep.steps].sort((a, b) => stepLoadOf(a) - stepLoadOf(b));
   if (byLoad.length === 0) return null;
   const firstBad = byLoad.findIndex((s) => s.level !== 'good');
   const below = firstBad === -1 ? byLoad : byLoad.slice(0, firstBad);
@@ -30,10 +36,10 @@ export function judgeSweeps(sweeps: readonly SweepResult[]): SweepJudgement | nu
   if (judged.length === 0) return null;
   const reasons = judged.map(({ sweep, knee }) => {
     const { step, found } = knee!;
-    const above = sweep.steps.filter((s) => s.targetRate > step.targetRate).length;
+    const above = sweep.steps.filter((s) => stepLoadOf(s) > stepLoadOf(step)).length;
     return found
-      ? `capacity sweep ${sweep.workload}: judged at its knee, step ${step.index} (${fmt(step.targetRate)}), the highest load with every threshold Good${above > 0 ? `; ${above} step(s) above it were not all Good or ran after one that was not` : '; no step above it left Good'} (${sweep.stopReason})`
-      : `capacity sweep ${sweep.workload}: no step was Good, judged at the lowest, step ${step.index} (${fmt(step.targetRate)}); the knee is below it (${sweep.stopReason})`;
+      ? `capacity sweep ${sweep.workload}: judged at its knee, step ${step.index} (${fmt(step)}), the highest load with every threshold Good${above > 0 ? `; ${above} step(s) above it were not all Good or ran after one that was not` : '; no step above it left Good'} (${sweep.stopReason})`
+      : `capacity sweep ${sweep.workload}: no step was Good, judged at the lowest, step ${step.index} (${fmt(step)}); the knee is below it (${sweep.stopReason})`;
   });
   return { thresholds: judged.flatMap(({ knee }) => knee!.step.thresholds), reason: reasons.join('; ') };
 }

@@ -20,7 +20,7 @@ import { replicasOf, stepResourceStats } from './step-resources.ts';
 import { defaultTiers, sizeTier } from './tiers.ts';
 
 /** Latency metrics whose p95 the throughput chart shows, most preferred first; otherwise the first ms trend. */
-const LATENCY_METRICS = ['http_req_duration', 'ws_msg_latency', 'tunnel_stream_open_duration', 'iteration_duration'];
+const LATENCY_METRICS = ['http_req_duration', 'message_latency', 'tunnel_stream_open_duration', 'iteration_duration'];
 
 export { CapacityOptionError };
 

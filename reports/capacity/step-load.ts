@@ -9,8 +9,9 @@ import type { LoadUnit } from './capacity-report.ts';
 /** Gauges that count held connections, most specific first. */
 export const CONNECTION_METRICS = ['connections_open', 'vus'] as const;
 
-/** `connections` when the sweep held connections (a connections_open gauge above 0), else `requests/s`. */
+/** `connections` when the sweep held connections (a connection sweep, or a connections_open gauge above 0), else `requests/s`. */
 export function detectUnit(result: RunResult, sweep: SweepResult): LoadUnit {
+  if (sweep.load === 'connections') return 'connections';
   const held = sweep.steps.some((s) => {
     const m = s.metrics['connections_open'];
     return m !== undefined && m.type === 'gauge' && m.value > 0;
@@ -27,7 +28,8 @@ export function stepLoad(result: RunResult, step: SweepStep, unit: LoadUnit): nu
     const m = step.metrics[name];
     if (m !== undefined && m.type === 'gauge') return m.value;
   }
-  return null;
+  // A connection step without the gauge (an old or hand-made result): the count it was asked to hold.
+  return step.targetConnections ?? null;
 }
 
 function meanInWindow(points: readonly { t: number; value?: number }[], from: number, to: number): number | null {

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { capacitySweep, stepTimes, sweepPlanOf, type CapacitySweepConfig } from '../../../harness/executors/capacity-sweep.ts';
+import { capacitySweep, maxConnectionsOf, stepTimes, sweepPlanOf, type CapacitySweepConfig } from '../../../harness/executors/capacity-sweep.ts';
 import type { SweepSink, SweepStepPlan } from '../../../harness/executors/executor.ts';
 import type { Level } from '../../../reports/run-result.ts';
 import { testContext } from './executor-context.ts';
-import { FakeDriver } from './fake-driver.ts';
+import { FakeDriver, FakeHoldDriver } from './fake-driver.ts';
+import { Recorded } from './metric-deltas.ts';
 import { TestClock } from './test-clock.ts';
 
 const config = (over: Record<string, unknown>): CapacitySweepConfig =>
@@ -107,5 +108,102 @@ describe('capacity-sweep executor', () => {
     const run = capacitySweep.run(config({ steps: ['10/s', '20/s'], settle: 0, stepDuration: '1s' }), t.ctx);
     await clock.runUntilIdle();
     assert.equal((await run).iterations, 30);
+  });
+});
+
+/** Holds connections as FakeHoldDriver does, and counts iterations (publishes) by virtual time. */
+class HoldAndPublishDriver extends FakeHoldDriver {
+  readonly published: number[] = [];
+  constructor(private readonly clockRef: TestClock, connectMs: number) { super(clockRef, connectMs); }
+  override async iterate(): Promise<void> { this.published.push(this.clockRef.now()); }
+}
+
+describe('capacity-sweep executor, load: connections', () => {
+  const connConfig = (over: Record<string, unknown>): CapacitySweepConfig => config({ load: 'connections', ...over });
+
+  it('takes connection counts as steps, connection fields only with load: connections, and auto in connections', () => {
+    const c = connConfig({ steps: [500, 1000] });
+    assert.equal(c.load, 'connections');
+    assert.deepEqual(sweepPlanOf(c), { mode: 'steps', rates: [500, 1000], stopAt: 'critical', unit: 'connections' });
+    assert.equal(maxConnectionsOf(c), 1000);
+    assert.equal(capacitySweep.maxConcurrency(c), 50 + 1000);
+    const a = connConfig({ auto: { startConnections: 500, maxConnections: 8000 } });
+    assert.deepEqual(sweepPlanOf(a), { mode: 'auto', startRate: 500, growth: 2, maxRate: 8000, resolution: 0.1, maxSteps: 12, unit: 'connections' });
+    assert.equal(config({ steps: ['10/s'] }).load, 'requests');
+    const bad: [Record<string, unknown>, RegExp][] = [
+      [{ steps: ['10/s'], connectRate: '100/s' }, /connectRate belongs to a connection sweep: add `load: connections`/],
+      [{ steps: ['10/s'], publishRate: '10/s' }, /publishRate belongs to a connection sweep/],
+      [{ load: 'connections', steps: [500.5] }, /a step is a whole number of connections/],
+      [{ load: 'connections', auto: { startRate: '10/s', maxRate: '20/s' } }, /auto.startRate belongs to a request sweep; use auto.startConnections/],
+      [{ load: 'connections', auto: { startConnections: 500 } }, /auto needs maxConnections/],
+      [{ auto: { startRate: '10/s' } }, /auto needs maxRate/],
+      [{ load: 'connections', auto: { startConnections: 500, maxConnections: 100 } }, /auto.maxConnections must be at least auto.startConnections/],
+    ];
+    for (const [input, message] of bad) {
+      const r = capacitySweep.schema.safeParse({ executor: 'capacity-sweep', ...input });
+      assert.equal(r.success, false, JSON.stringify(input));
+      assert.match(JSON.stringify(r.error!.issues.map((i) => i.message)), message);
+    }
+  });
+
+  it('ramps to each step\'s count before its settle, keeps what is held between steps, publishes through each step, and closes at the end', async () => {
+    const clock = new TestClock();
+    const driver = new HoldAndPublishDriver(clock, 1);
+    const t = testContext(clock, driver);
+    const openDuring: number[] = [];
+    const sink = new FakeSink(clock, () => 'good');
+    const step = sink.step.bind(sink);
+    sink.step = (plan) => {
+      void clock.sleepUntil(plan.fromMs + 500).then(() => openDuring.push(driver.open));
+      return step(plan);
+    };
+    const run = capacitySweep.run(connConfig({ steps: [10, 30, 5], connectRate: '100/s', publishRate: '10/s', settle: '1s', stepDuration: '2s' }), { ...t.ctx, sweep: sink });
+    await clock.runUntilIdle();
+    const out = await run;
+    assert.deepEqual(sink.steps.map((s) => [s.index, s.targetConnections, s.targetRate]), [[0, 10, 10], [1, 30, 10], [2, 5, 10]]);
+    // 10 at 100/s open by ~100 ms: step 0 starts at 1 s; 20 more from ~4 s open by ~4.2 s: step 1 starts at 5 s;
+    // closing 25 is at once, so step 2 starts on the whole second after step 1's verdict (8.005 s).
+    assert.deepEqual(sink.steps.map((s) => [s.fromMs, s.toMs]), [[2_000, 4_000], [6_000, 8_000], [10_000, 12_000]]);
+    assert.deepEqual(openDuring, [10, 30, 5]);
+    assert.equal(driver.attempts.length, 30, 'the step to 30 opened 20 more, it did not reopen the first 10');
+    assert.equal(driver.held.filter((h) => h.closedAt !== null && h.closedAt < 10_000).length, 25, 'the step down to 5 closed 25');
+    assert.equal(driver.open, 0);
+    // 10/s through each step's settle + measured 3 s
+    assert.equal(driver.published.length, 90);
+    for (const s of sink.steps) assert.equal(driver.published.filter((p) => p >= s.fromMs - 1_000 && p < s.toMs).length, 30);
+    assert.equal(out.iterations, 30 + 90);
+    const m = new Recorded(t.registry);
+    assert.deepEqual([m.count('connection_success'), m.passes('connection_success')], [30, 30]);
+    assert.equal(m.gauge('connections_open').max, 30);
+    assert.match(sink.summary!.stopReason, /all 3 listed steps ran/);
+  });
+
+  it('stops at the first step as bad as stopAt, naming it in connections', async () => {
+    const clock = new TestClock();
+    const driver = new FakeHoldDriver(clock, 1);
+    const t = testContext(clock, driver);
+    const sink = new FakeSink(clock, () => 'critical');
+    const run = capacitySweep.run(connConfig({ steps: [10, 20], connectRate: '100/s', settle: 0, stepDuration: '1s' }), { ...t.ctx, sweep: sink });
+    await clock.runUntilIdle();
+    await run;
+    assert.equal(sink.steps.length, 1);
+    assert.equal(sink.summary!.stopReason, 'step 1 (10 connections) was critical: stopped before the remaining 1 step(s) (stopAt: critical)');
+    assert.equal(driver.open, 0);
+  });
+
+  it('stops at once on abort during a ramp, closing what it holds', async () => {
+    const clock = new TestClock();
+    const driver = new FakeHoldDriver(clock, 1);
+    const t = testContext(clock, driver);
+    const sink = new FakeSink(clock, () => 'good');
+    const run = capacitySweep.run(connConfig({ steps: [1000], connectRate: '100/s' }), { ...t.ctx, sweep: sink });
+    await clock.advanceTo(505);
+    t.abort.abort();
+    await clock.runUntilIdle();
+    const out = await run;
+    assert.equal(sink.steps.length, 0, 'no step was announced: the ramp never finished');
+    assert.equal(out.iterations, 51);
+    assert.equal(driver.open, 0);
+    assert.equal(sink.summary!.stopReason, 'the run was stopped before the sweep ended');
   });
 });

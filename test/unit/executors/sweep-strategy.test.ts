@@ -60,6 +60,17 @@ describe('sweep strategy', () => {
     assert.match(r.done, /between 5\/s and 6\/s/);
   });
 
+  it('auto in connections: whole connections, messages in connections', () => {
+    const r = search(auto({ startRate: 500, maxRate: 8000, growth: 3, unit: 'connections' }), (n) => (n <= 2600 ? 'good' : 'critical'));
+    assert.ok(r.rates.every((n) => Number.isInteger(n)), r.rates.join(','));
+    assert.deepEqual(r.rates.slice(0, 3), [500, 1500, 4500]);
+    assert.match(r.done, /knee bracketed between \d+ connections \(Good\) and \d+ connections \(not Good\)/);
+    const first = search(auto({ startRate: 500, maxRate: 8000, unit: 'connections' }), () => 'critical');
+    assert.match(first.done, /first step \(500 connections\) was already critical: .* lower auto.startConnections/);
+    const top = search(auto({ startRate: 500, maxRate: 1000, unit: 'connections' }), () => 'good');
+    assert.match(top.done, /every step was Good up to maxConnections 1000 connections/);
+  });
+
   it('steps: runs the listed loads in order and stops at the first step as bad as stopAt', () => {
     const levels: Record<number, Level> = { 10: 'good', 20: 'warning', 30: 'critical', 40: 'good' };
     const plan = (stopAt: 'warning' | 'critical' | 'never'): SweepPlan => ({ mode: 'steps', rates: [10, 20, 30, 40], stopAt });

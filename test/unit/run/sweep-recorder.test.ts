@@ -44,6 +44,27 @@ describe('SweepRecorder', () => {
     assert.equal(res.steps[0]!.droppedIterations, 0);
   });
 
+  it('judges a connection step by its held connections: no-data only without the connections_open gauge, load: connections in the result', async () => {
+    const agg = new MetricsAggregate();
+    const rec = new SweepRecorder({ workload: 'w', startTimeMs: 0, aggregate: agg, specs: [], profile: 'none', components: [] });
+    const held = rec.sink.step({ index: 0, targetRate: 0, targetConnections: 500, fromMs: 0, toMs: 2_000 });
+    const none = rec.sink.step({ index: 1, targetRate: 0, targetConnections: 1000, fromMs: 2_000, toMs: 3_000 });
+    const r = new MetricsRegistry();
+    r.gauge('connections_open', { workload: 'w' }).set(500);
+    agg.ingest(r.drain());
+    for (let t = 1; t <= 3; t++) {
+      if (t === 2) { r.gauge('connections_open', { workload: 'w' }).set(500); agg.ingest(r.drain()); }
+      agg.closeWindow(t);
+      rec.afterWindow();
+    }
+    // no iteration started while the 500 were held: still a measured step (no thresholds: Good)
+    assert.equal(await held, 'good');
+    assert.equal(await none, 'no-data');
+    const res = rec.result();
+    assert.equal(res.load, 'connections');
+    assert.deepEqual(res.steps.map((s) => [s.targetConnections, s.achievedRate, s.level]), [[500, 0, 'good'], [1000, 0, 'no-data']]);
+  });
+
   it('answers a step the run never judged with no-data and keeps it out of the result', async () => {
     const rec = new SweepRecorder({ workload: 'w', startTimeMs: 0, aggregate: new MetricsAggregate(), specs, profile: 'none', components: [] });
     const wait = rec.sink.step({ index: 0, targetRate: 5, fromMs: 0, toMs: 1_000 });
@@ -74,5 +95,12 @@ describe('sweep verdict', () => {
     assert.equal(none.thresholds[0]!.level, 'critical');
     assert.match(none.reason, /no step was Good, judged at the lowest/);
     assert.equal(judgeSweeps([sweep([])]), null);
+  });
+
+  it('orders and names connection steps by the connections they held, not their publish rate', () => {
+    const conn = (index: number, connections: number, level: Level): SweepStep => ({ ...step(index, 10, level), targetConnections: connections });
+    const s = sweep([conn(0, 500, 'good'), conn(1, 2000, 'critical'), conn(2, 1000, 'good')]);
+    assert.equal(kneeStep(s)!.step.targetConnections, 1000);
+    assert.match(judgeSweeps([s])!.reason, /judged at its knee, step 2 \(1000 connections\), the highest load .*; 1 step\(s\) above it/);
   });
 });
