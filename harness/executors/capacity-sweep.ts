@@ -12,7 +12,7 @@
  * `load: connections` sweeps held connections instead (connection-steps.ts): each step is a
  * number of connections opened through the driver's hold() and held through its settle and
  * measured time, optionally with publishRate iterations per second beside them; the ramp to a
- * step's count comes before its settle and is not judged.
+ * step's count comes before its settle and is judged only for the connect metrics.
  */
 import { z } from 'zod';
 import { duration, percent, rate } from '../plan/zod-units.ts';
@@ -157,21 +157,19 @@ async function run(c: CapacitySweepConfig, ctx: ExecutorContext): Promise<Execut
   else signal.addEventListener('abort', onAbort, { once: true });
   try {
     while ('rate' in next && !signal.aborted) {
-      // A connection step opens (or closes) its connections first; that ramp is not judged.
-      const rampFrom = clock.now();
-      if (connections) await connections.ramp(next.rate);
-      if (signal.aborted) break;
       // Each step starts on a whole second, so its windows line up with the run's 1 s windows.
-      const stepStart = Math.ceil((clock.now() - startAt) / 1000 - 1e-9) * 1000;
+      const stepStart = Math.max(0, Math.ceil((clock.now() - startAt) / 1000 - 1e-9)) * 1000;
       await clock.sleepUntil(startAt + stepStart, signal);
       if (signal.aborted) break;
-      const fromMs = stepStart + settleMs;
+      // A connection step opens (or closes) its connections first, in whole seconds before its settle.
+      const rampMs = connections ? connections.rampMs(next.rate) : 0;
+      const fromMs = stepStart + rampMs + settleMs;
       const verdict = ctx.sweep?.step(connections
-        ? { index: judged.length, targetRate: c.publishRate ?? 0, targetConnections: next.rate, fromMs, toMs: fromMs + measureMs }
+        ? { index: judged.length, targetRate: c.publishRate ?? 0, targetConnections: next.rate, rampFromMs: stepStart, fromMs, toMs: fromMs + measureMs }
         : { index: judged.length, targetRate: next.rate, fromMs, toMs: fromMs + measureMs });
       if (connections) {
-        await connections.hold(settleMs + measureMs);
-        activeMs += clock.now() - rampFrom;
+        await connections.step(next.rate, rampMs + settleMs + measureMs);
+        activeMs += rampMs + settleMs + measureMs;
       } else {
         // Its own arrival loop per step: the step ends by waiting for its iterations in flight (up to
         // gracefulStop), so an overloaded step's backlog is not measured as the next step's latency.

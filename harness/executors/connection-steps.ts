@@ -2,10 +2,13 @@
  * The steps of a connection sweep (`capacity-sweep` with `load: connections`): one
  * ConnectionHolder (hold-connections' machinery) lives through the whole sweep and each step moves
  * its target, so a step from 2,000 to 4,000 opens 2,000 more instead of reopening 4,000. A step
- * first ramps (not judged: opening connections is its own load), then settles and is measured
- * like any sweep step, with the count held. An optional publish rate runs the driver's iterations
- * (publishes) through each step's settle and measured time, so delivery latency is judged with the
- * connections held, as seed 004's table pairs connections with message latency.
+ * first ramps for the whole seconds opening the difference takes at connectRate (attempts are
+ * paced, so that is when they have all been made), then settles and is measured like any sweep
+ * step, with the count held. Opening connections is its own load, so the ramp is left out of the
+ * measured window, except for the connect metrics, which the run judges from the ramp's start
+ * (sweep-recorder.ts). An optional publish rate runs the driver's iterations (publishes) through
+ * the whole step, so delivery latency is judged with the connections held, as seed 004's table
+ * pairs connections with message latency.
  */
 import { ArrivalSchedule } from './arrival-schedule.ts';
 import { runArrivals } from './arrival-loop.ts';
@@ -40,22 +43,17 @@ export class ConnectionSteps {
     this.holding = this.holder.run();
   }
 
-  /**
-   * Moves the held count to `connections` and waits until it is held, or until the time opening
-   * the difference at connectRate takes plus one connectTimeout has passed (refusals are then the
-   * step's finding, judged in connection_success, not a reason to wait for ever).
-   */
-  async ramp(connections: number): Promise<void> {
-    const { clock } = this.ctx;
+  /** Whole seconds (ms) the ramp to `connections` takes at connectRate from what is held now; 0 going down. */
+  rampMs(connections: number): number {
     const more = Math.max(0, connections - this.holder.held);
-    this.holder.setTarget(connections);
-    await this.holder.whenHeld(clock.now() + (more * 1000) / this.c.connectRate + this.c.connectTimeout);
+    return Math.ceil(more / this.c.connectRate - 1e-9) * 1000;
   }
 
-  /** Holds the count for `ms` (settle + measured), publishing at publishRate when set. */
-  async hold(ms: number): Promise<void> {
+  /** Moves the held count to `connections` and holds it for `ms` (ramp, settle and measured time), publishing at publishRate when set. */
+  async step(connections: number, ms: number): Promise<void> {
     const { clock, signal } = this.ctx;
     const end = clock.now() + ms;
+    this.holder.setTarget(connections);
     // The VU count progress shows is the held connections; the publishers' few VUs stay out of it.
     const { onVUs: _, ...publishCtx } = this.ctx;
     const rate = this.c.publishRate;

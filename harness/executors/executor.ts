@@ -31,6 +31,8 @@ export interface SweepStepPlan {
   targetRate: number;
   /** a connection step (`load: connections`): connections held through the step */
   targetConnections?: number;
+  /** a connection step: when its ramp started (ms, whole seconds); the connect metrics are judged from here */
+  rampFromMs?: number;
   /** measured window, ms since the executor started (whole seconds, so it maps onto the 1 s windows) */
   fromMs: number;
   toMs: number;

@@ -2,7 +2,9 @@
  * The run's side of a capacity sweep: when a step starts it tracks the step's measured window in
  * the aggregate; when the run has closed that window it judges every threshold over it alone and
  * tells the executor the level, which picks the next load. The judged steps become the
- * RunResult's `sweeps` entry for the workload.
+ * RunResult's `sweeps` entry for the workload. A connection step's ramp is left out of its
+ * window, except for the connect metrics: connection_success and connect times are what the ramp
+ * did, so they are judged from the ramp's start to the window's end.
  */
 import type { Level, SweepResult, SweepStep } from '../../reports/run-result.ts';
 import type { SweepSink, SweepStepPlan } from '../executors/executor.ts';
@@ -13,7 +15,10 @@ import { evaluate, hasData, overallLevel } from '../thresholds/evaluate.ts';
 import type { ThresholdSpec } from '../thresholds/threshold-spec.ts';
 import { metricSummaries } from './metric-summaries.ts';
 
-interface Pending { plan: SweepStepPlan; span: SpanViews; resolve: (level: Level) => void }
+interface Pending { plan: SweepStepPlan; span: SpanViews; ramp: SpanViews | null; resolve: (level: Level) => void }
+
+/** Metrics a connection step judges from its ramp's start: how opening its connections went. */
+export const CONNECT_METRICS: ReadonlySet<string> = new Set([M.connectionSuccess, M.connecting, M.wsConnecting]);
 
 export interface SweepRecorderOptions {
   workload: string;
@@ -47,7 +52,9 @@ export class SweepRecorder {
       const to = (this.o.startTimeMs + plan.toMs) / 1000;
       if (plan.targetConnections !== undefined) this.connections = true;
       this.started.push({ at: from - (this.o.settleMs ?? 0) / 1000, rate: plan.targetRate });
-      this.pending.push({ plan, span: this.o.aggregate.trackSpan(from, to), resolve });
+      const rampFrom = plan.rampFromMs === undefined ? from : (this.o.startTimeMs + plan.rampFromMs) / 1000;
+      const ramp = rampFrom < from ? this.o.aggregate.trackSpan(rampFrom, to) : null;
+      this.pending.push({ plan, span: this.o.aggregate.trackSpan(from, to), ramp, resolve });
     }),
     ended: (summary) => {
       this.mode = summary.mode;
@@ -88,17 +95,28 @@ export class SweepRecorder {
   }
 
   private judge(p: Pending): SweepStep {
-    const { span } = p;
+    const { span, ramp } = p;
+    const over = (metric: string): SpanViews => (ramp !== null && CONNECT_METRICS.has(metric) ? ramp : span);
     const specs = resolveThresholds(this.o.specs, {
       profile: this.o.profile,
       components: this.o.components,
-      hasData: (metric, filter) => hasData(span.view(metric, filter)),
+      hasData: (metric, filter) => hasData(over(metric).view(metric, filter)),
     });
-    const thresholds = specs.map((s) => evaluate(s, span));
+    const thresholds = specs.map((s) => evaluate(s, over(s.metric)));
     const seconds = span.to - span.from;
     const mine = { workload: this.o.workload };
     const iterations = span.view(M.iterations, mine)?.count ?? 0;
     const metrics = metricSummaries(span, thresholds);
+    if (ramp !== null) {
+      for (const name of CONNECT_METRICS) {
+        const summary = ramp.summary(name);
+        if (summary) metrics[name] = summary;
+      }
+      for (const t of thresholds) {
+        const summary = CONNECT_METRICS.has(t.metric) && Object.keys(t.filter).length > 0 ? ramp.summary(t.metric, t.filter) : null;
+        if (summary) metrics[t.key] = summary;
+      }
+    }
     const held = p.plan.targetConnections;
     // A connection step may start nothing while it holds steady: it measured something if it reported held connections.
     const measured = held === undefined ? iterations > 0 : (span.view(M.connectionsOpen, mine)?.max ?? 0) > 0;

@@ -161,17 +161,17 @@ describe('capacity-sweep executor, load: connections', () => {
     await clock.runUntilIdle();
     const out = await run;
     assert.deepEqual(sink.steps.map((s) => [s.index, s.targetConnections, s.targetRate]), [[0, 10, 10], [1, 30, 10], [2, 5, 10]]);
-    // 10 at 100/s open by ~100 ms: step 0 starts at 1 s; 20 more from ~4 s open by ~4.2 s: step 1 starts at 5 s;
-    // closing 25 is at once, so step 2 starts on the whole second after step 1's verdict (8.005 s).
-    assert.deepEqual(sink.steps.map((s) => [s.fromMs, s.toMs]), [[2_000, 4_000], [6_000, 8_000], [10_000, 12_000]]);
+    // Each step ramps for the whole seconds its new connections take at 100/s (10 and 20: 1 s each,
+    // closing 25: none), then settles 1 s; a step starts on the whole second after the last verdict.
+    assert.deepEqual(sink.steps.map((s) => [s.rampFromMs, s.fromMs, s.toMs]), [[0, 2_000, 4_000], [5_000, 7_000, 9_000], [10_000, 11_000, 13_000]]);
     assert.deepEqual(openDuring, [10, 30, 5]);
     assert.equal(driver.attempts.length, 30, 'the step to 30 opened 20 more, it did not reopen the first 10');
-    assert.equal(driver.held.filter((h) => h.closedAt !== null && h.closedAt < 10_000).length, 25, 'the step down to 5 closed 25');
+    assert.ok(driver.attempts.slice(10).every((a) => a.startedAt >= 5_000 && a.startedAt < 5_200));
+    assert.equal(driver.held.filter((h) => h.closedAt === 10_000).length, 25, 'the step down to 5 closed 25 as it started');
     assert.equal(driver.open, 0);
-    // 10/s through each step's settle + measured 3 s
-    assert.equal(driver.published.length, 90);
-    for (const s of sink.steps) assert.equal(driver.published.filter((p) => p >= s.fromMs - 1_000 && p < s.toMs).length, 30);
-    assert.equal(out.iterations, 30 + 90);
+    // 10/s through each whole step: ramp, settle and measured time
+    assert.deepEqual(sink.steps.map((s) => driver.published.filter((p) => p >= s.rampFromMs! && p < s.toMs).length), [40, 40, 30]);
+    assert.equal(out.iterations, 30 + 110);
     const m = new Recorded(t.registry);
     assert.deepEqual([m.count('connection_success'), m.passes('connection_success')], [30, 30]);
     assert.equal(m.gauge('connections_open').max, 30);
@@ -201,7 +201,8 @@ describe('capacity-sweep executor, load: connections', () => {
     t.abort.abort();
     await clock.runUntilIdle();
     const out = await run;
-    assert.equal(sink.steps.length, 0, 'no step was announced: the ramp never finished');
+    // announced at 0 with its ramp (10 s at 100/s) before the window; 51 attempts by 505 ms
+    assert.deepEqual(sink.steps.map((s) => [s.rampFromMs, s.fromMs]), [[0, 11_000]]);
     assert.equal(out.iterations, 51);
     assert.equal(driver.open, 0);
     assert.equal(sink.summary!.stopReason, 'the run was stopped before the sweep ended');

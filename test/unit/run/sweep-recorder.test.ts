@@ -65,6 +65,27 @@ describe('SweepRecorder', () => {
     assert.deepEqual(res.steps.map((s) => [s.targetConnections, s.achievedRate, s.level]), [[500, 0, 'good'], [1000, 0, 'no-data']]);
   });
 
+  it('judges a connection step\'s connect metrics from its ramp\'s start, everything else over its window', async () => {
+    const agg = new MetricsAggregate();
+    const connectSpecs = toThresholdSpecs(thresholdsSchema.parse({ connection_success: ['rate > 99%'], connecting: ['p(95) < 100ms'] }));
+    const rec = new SweepRecorder({ workload: 'w', startTimeMs: 0, aggregate: agg, specs: connectSpecs, profile: 'none', components: [] });
+    const step = rec.sink.step({ index: 0, targetRate: 0, targetConnections: 100, rampFromMs: 0, fromMs: 2_000, toMs: 4_000 });
+    const r = new MetricsRegistry();
+    for (let t = 1; t <= 4; t++) {
+      if (t === 1) for (let i = 0; i < 100; i++) { r.rate('connection_success', { workload: 'w' }).add(i !== 0); r.trend('connecting', { workload: 'w' }).add(5); }
+      r.gauge('connections_open', { workload: 'w' }).set(t === 1 ? 99 : 100);
+      agg.ingest(r.drain());
+      agg.closeWindow(t);
+      rec.afterWindow();
+    }
+    // 99 of 100 in the ramp: Critical against > 99%, although the measured window saw no attempt
+    assert.equal(await step, 'critical');
+    const s = rec.result().steps[0]!;
+    assert.deepEqual(s.thresholds.map((x) => [x.key, x.level]), [['connection_success', 'critical'], ['connecting', 'good']]);
+    assert.deepEqual(s.metrics['connection_success'], { type: 'rate', rate: 0.99, passes: 99, total: 100 });
+    assert.deepEqual([s.from, s.to], [2, 4]);
+  });
+
   it('answers a step the run never judged with no-data and keeps it out of the result', async () => {
     const rec = new SweepRecorder({ workload: 'w', startTimeMs: 0, aggregate: new MetricsAggregate(), specs, profile: 'none', components: [] });
     const wait = rec.sink.step({ index: 0, targetRate: 5, fromMs: 0, toMs: 1_000 });
