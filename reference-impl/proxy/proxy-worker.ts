@@ -4,16 +4,13 @@
  * On `drain` it stops accepting, answers in-flight requests with `Connection: close`, closes idle
  * connections, cuts what is left at the deadline and reports its final counters before exiting.
  */
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Server as NetServer, type AddressInfo, type Socket } from 'node:net';
 import type { Logger } from '../common/logger.ts';
-import { emptyRequests, type Outcome, type ToPrimary, type ToWorker, type WorkerSetup, type WorkerSnapshot } from './proxy-ipc.ts';
-import { UpstreamSet, type Upstream } from './upstream-set.ts';
+import { forwardRequest, type ForwardContext, type ForwardedRequest } from './forwarded-request.ts';
+import { emptyRequests, type ToPrimary, type ToWorker, type WorkerSetup, type WorkerSnapshot } from './proxy-ipc.ts';
+import { UpstreamSet } from './upstream-set.ts';
 
-/** Request headers that describe one hop, not the request (RFC 9110 7.6.1), plus those undici sets itself. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'expect']);
-/** Errors raised before anything reached the upstream, so another upstream may be tried. */
-const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
 const IDLE_SWEEP_MS = 50;
 /**
  * While draining, a keep-alive connection idle this long is closed. Busy connections are not cut:
@@ -35,7 +32,6 @@ export interface WorkerHandle {
 export async function startProxyWorker(setup: WorkerSetup, send: (msg: ToPrimary, done?: () => void) => void, logger: Logger, exit: (code: number) => void): Promise<WorkerHandle> {
   const { config } = setup;
   const upstreams = new UpstreamSet(config, setup.healthy);
-  const failureStatuses = new Set(config.failureStatuses);
   const requests = emptyRequests();
   let inFlight = 0;
   let draining = false;
@@ -47,67 +43,25 @@ export async function startProxyWorker(setup: WorkerSetup, send: (msg: ToPrimary
   server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
   /** open client connections: requests in progress and when the last one ended */
   const connections = new Map<Socket, { busy: number; idleSince: number }>();
-  const responses = new Set<ServerResponse>();
   server.on('connection', (socket: Socket) => {
     connections.set(socket, { busy: 0, idleSince: performance.now() });
     socket.once('close', () => connections.delete(socket));
   });
 
-  const finish = (res: ServerResponse, outcome: Outcome, status: number, text: string): void => {
-    requests[outcome]++;
-    if (res.headersSent || res.destroyed) { res.destroy(); return; }
-    res.writeHead(status, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(text) });
-    res.end(text);
-  };
-
-  /**
-   * Forwards through undici's dispatch API rather than `request()`: no body stream or promise per
-   * request, response chunks written straight to the client, with backpressure both ways.
-   */
-  const forward = (req: IncomingMessage, res: ServerResponse): void => {
-    const hasBody = req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
-    const headers = requestHeaders(req.headers, req.socket.remoteAddress);
-    const attempt = (u: Upstream | null): void => {
-      if (u === null) { finish(res, 'no_upstream', 503, 'no healthy upstream\n'); return; }
-      let started = false;
-      u.pool.dispatch({ path: req.url!, method: req.method as 'GET', headers, body: hasBody ? req : null }, {
-        onRequestStart(controller) {
-          res.once('close', () => { if (!res.writableFinished) controller.abort(new Error('client went away')); });
-        },
-        onResponseStart(controller, status, upstreamHeaders) {
-          started = true;
-          const failed = failureStatuses.has(status);
-          upstreams.record(u, !failed);
-          if (res.destroyed) { requests.client_abort++; controller.abort(new Error('client went away')); return; }
-          requests[failed ? 'upstream_5xx' : 'ok']++;
-          res.writeHead(status, responseHeaders(upstreamHeaders));
-        },
-        onResponseData(controller, chunk) {
-          if (!res.write(chunk)) { controller.pause(); res.once('drain', () => controller.resume()); }
-        },
-        onResponseEnd() { res.end(); },
-        onResponseError(_controller, err) {
-          if (started) { res.destroy(); return; } // cut mid-body: the client sees it cut too
-          upstreams.record(u, false);
-          if (res.destroyed) { requests.client_abort++; return; }
-          const code = (err as { code?: string }).code ?? '';
-          if (!hasBody && config.retryOnConnectError && CONNECT_ERRORS.has(code)) { attempt(upstreams.pick(u)); return; }
-          finish(res, 'upstream_error', 502, `bad gateway: ${code || err.message}\n`);
-        },
-      });
-    };
-    attempt(upstreams.pick());
+  const ctx: ForwardContext = {
+    upstreams, requests, failureStatuses: new Set(config.failureStatuses), retryOnConnectError: config.retryOnConnectError,
+    isDraining: () => draining,
   };
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     inFlight++;
     const conn = connections.get(req.socket);
     if (conn) conn.busy++;
-    responses.add(res);
+    let forwarded: ForwardedRequest | undefined;
     res.once('close', () => {
       inFlight--;
-      responses.delete(res);
       if (conn) { conn.busy--; conn.idleSince = performance.now(); }
+      forwarded?.clientClosed();
     });
     if (draining) res.shouldKeepAlive = false;
     const path = req.url ?? '/';
@@ -124,7 +78,7 @@ export async function startProxyWorker(setup: WorkerSetup, send: (msg: ToPrimary
       });
       send({ t: 'metrics', id });
     } else {
-      forward(req, res);
+      forwarded = forwardRequest(ctx, req, res);
     }
   });
 
@@ -134,8 +88,8 @@ export async function startProxyWorker(setup: WorkerSetup, send: (msg: ToPrimary
     if (draining) return;
     draining = true;
     let abandoned = 0;
-    // responses not yet started end their connection; the rest have sent theirs already
-    for (const res of responses) if (!res.headersSent) res.shouldKeepAlive = false;
+    // responses not yet started will say Connection: close (ForwardContext.isDraining); the rest
+    // have sent their headers already
     const sweep = setInterval(() => {
       const now = performance.now();
       for (const [socket, c] of connections) if (c.busy === 0 && now - c.idleSince >= DRAIN_IDLE_GRACE_MS) socket.destroy();
@@ -177,26 +131,4 @@ export async function startProxyWorker(setup: WorkerSetup, send: (msg: ToPrimary
 function finishAdmin(res: ServerResponse, status: number, text: string, type = 'text/plain'): void {
   res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(text) });
   res.end(text);
-}
-
-function requestHeaders(h: IncomingHttpHeaders, remote: string | undefined): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const k in h) {
-    if (HOP_BY_HOP.has(k)) continue;
-    const v = h[k];
-    if (v !== undefined) out[k] = v;
-  }
-  const xff = h['x-forwarded-for'];
-  out['x-forwarded-for'] = xff === undefined ? (remote ?? '') : `${String(xff)}, ${remote ?? ''}`;
-  return out;
-}
-
-function responseHeaders(h: Record<string, string | string[] | undefined>): OutgoingHttpHeaders {
-  const out: OutgoingHttpHeaders = {};
-  for (const k in h) {
-    if (HOP_BY_HOP.has(k)) continue;
-    const v = h[k];
-    if (v !== undefined) out[k] = v;
-  }
-  return out;
 }

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
 import type { Cluster, ComponentSpec } from '../../clusters/cluster.ts';
 import { localProvider } from '../../clusters/providers/local-provider.ts';
@@ -154,6 +156,31 @@ describe('proxy component with real echo upstreams', function () {
     await until('two workers serving', async () => (await metric(e.front!, 'proxy_workers')) === 2);
     assert.equal((await get(poolFor(e))).status, 200);
     assert.ok(lines.some((l) => /a serving worker exited; starting a replacement/.test(l)));
+  });
+
+  it('forwards end-to-end headers both ways, drops hop-by-hop ones and appends X-Forwarded-For', async () => {
+    const upstream = createServer((req, res) => {
+      res.writeHead(201, ['x-seen', JSON.stringify(req.headers), 'set-cookie', 'a=1', 'set-cookie', 'b=2', 'keep-alive', 'timeout=5', 'x-custom', 'v']);
+      res.end('body');
+    });
+    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+    try {
+      const origin = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+      const e = await cluster.deploy([{ ...proxy([], { workers: 1, healthCheck: { enabled: false } }), flags: { upstreams: origin, configJson: JSON.stringify({ workers: 1, healthCheck: { enabled: false } }) } }]);
+      const r = await poolFor(e).request({ path: '/h?q=1', method: 'GET', headers: { 'x-req': 'r', 'x-forwarded-for': '10.0.0.1', 'proxy-connection': 'keep-alive' } });
+      assert.equal(await r.body.text(), 'body');
+      assert.equal(r.statusCode, 201);
+      assert.deepEqual(r.headers['set-cookie'], ['a=1', 'b=2']);
+      assert.equal(r.headers['x-custom'], 'v');
+      assert.notEqual(r.headers['keep-alive'], 'timeout=5', "the upstream's Keep-Alive is its hop's, not the client's");
+      const seen = JSON.parse(String(r.headers['x-seen'])) as Record<string, string>;
+      assert.equal(seen['x-req'], 'r');
+      assert.equal(seen['x-forwarded-for'], '10.0.0.1, 127.0.0.1');
+      assert.equal(seen['proxy-connection'], undefined);
+    } finally {
+      upstream.closeAllConnections();
+      await new Promise((r) => upstream.close(r));
+    }
   });
 
   it('refuses to start with an invalid config, naming every problem', async () => {
