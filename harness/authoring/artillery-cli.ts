@@ -24,6 +24,8 @@ export interface ArtilleryRunOptions {
   target?: string;
   /** SIGTERM, then SIGKILL 5 s later, past this */
   timeoutMs: number;
+  /** stops the run the same way (SIGINT, the end of caplab's run) */
+  signal?: AbortSignal;
 }
 
 export interface ArtilleryRun {
@@ -36,10 +38,35 @@ export interface ArtilleryRun {
   elapsedMs: number;
 }
 
+/** The command that installs the optional peer, for error hints. */
+export const ARTILLERY_INSTALL = 'PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm i -g artillery@2.0.21';
+
 /** The artillery CLI: CAPLAB_ARTILLERY, else `artillery` on PATH; null when there is none. */
 export function findArtillery(env: NodeJS.ProcessEnv = process.env): string | null {
   const given = env['CAPLAB_ARTILLERY'];
   if (given !== undefined && given !== '') return existsSync(given) ? given : null;
+  return onPath(env);
+}
+
+/**
+ * The artillery CLI for a scenario: `bin` when given (it must exist), else CAPLAB_ARTILLERY, else
+ * node_modules/.bin/artillery in `fromDir` or a directory above it (a project that installed the
+ * peer locally), else PATH. Null when there is none.
+ */
+export function locateArtillery(o: { bin?: string; fromDir: string; env?: NodeJS.ProcessEnv }): string | null {
+  const env = o.env ?? process.env;
+  if (o.bin !== undefined) return existsSync(o.bin) ? o.bin : null;
+  const given = env['CAPLAB_ARTILLERY'];
+  if (given !== undefined && given !== '') return existsSync(given) ? given : null;
+  for (let dir = path.resolve(o.fromDir); ; dir = path.dirname(dir)) {
+    const local = path.join(dir, 'node_modules', '.bin', 'artillery');
+    if (existsSync(local)) return local;
+    if (path.dirname(dir) === dir) break;
+  }
+  return onPath(env);
+}
+
+function onPath(env: NodeJS.ProcessEnv): string | null {
   for (const dir of (env['PATH'] ?? '').split(path.delimiter)) {
     if (dir === '') continue;
     const candidate = path.join(dir, 'artillery');
@@ -69,11 +96,17 @@ export async function runArtillery(o: ArtilleryRunOptions): Promise<ArtilleryRun
       // already gone
     }
   };
+  let kill: NodeJS.Timeout | undefined;
+  const stop = (): void => {
+    killGroup('SIGTERM');
+    kill ??= setTimeout(() => killGroup('SIGKILL'), 5000);
+  };
   const term = setTimeout(() => {
     timedOut = true;
-    killGroup('SIGTERM');
-    setTimeout(() => killGroup('SIGKILL'), 5000).unref();
+    stop();
   }, o.timeoutMs);
+  o.signal?.addEventListener('abort', stop, { once: true });
+  if (o.signal?.aborted) stop();
   try {
     const exitCode = await new Promise<number | null>((resolve, reject) => {
       child.on('error', reject);
@@ -81,7 +114,10 @@ export async function runArtillery(o: ArtilleryRunOptions): Promise<ArtilleryRun
     });
     return { exitCode, timedOut, stdout, stderr, telemetry: sink.seen, elapsedMs: Date.now() - started };
   } finally {
+    // Once it has exited, its process group id may be reused: no signal may follow.
     clearTimeout(term);
+    clearTimeout(kill);
+    o.signal?.removeEventListener('abort', stop);
     await sink.close();
   }
 }

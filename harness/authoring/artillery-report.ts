@@ -61,8 +61,28 @@ export interface IngestedRun {
   errors: Record<string, number>;
 }
 
+/** One of the report's intermediate periods (Artillery's are 10 s wide, aligned to the clock), ms since the epoch. */
+export interface IngestedPeriod { fromMs: number; toMs: number; run: IngestedRun }
+
 /** Parses report text; throws CAPLAB_ERR_IMPORT for anything that is not an Artillery JSON report. */
 export function parseArtilleryReport(text: string, file: string): IngestedRun {
+  return readArtilleryReport(text, file).run;
+}
+
+/** The whole run and its intermediate periods, in time order (periods without timestamps are left out). */
+export function readArtilleryReport(text: string, file: string): { run: IngestedRun; periods: IngestedPeriod[] } {
+  const report = parseReport(text, file);
+  const periods: IngestedPeriod[] = [];
+  for (const p of report.intermediate) {
+    const fromMs = p.firstMetricAt ?? p.firstCounterAt;
+    const toMs = p.lastMetricAt ?? p.lastCounterAt;
+    if (fromMs !== undefined && toMs !== undefined) periods.push({ fromMs, toMs, run: ingest(p) });
+  }
+  periods.sort((a, b) => a.fromMs - b.fromMs);
+  return { run: ingest(report.aggregate), periods };
+}
+
+function parseReport(text: string, file: string): z.output<typeof reportSchema> {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -74,7 +94,7 @@ export function parseArtilleryReport(text: string, file: string): IngestedRun {
     const first = parsed.error.issues[0]!;
     throw new CaplabError('CAPLAB_ERR_IMPORT', `${file}: not an Artillery report (${first.path.join('.') || 'top level'}: ${first.message})`, { hint: 'pass the file `artillery run --output report.json` wrote (Artillery 2.x)' });
   }
-  return ingest(parsed.data.aggregate);
+  return parsed.data;
 }
 
 function ingest(a: z.output<typeof periodSchema>): IngestedRun {

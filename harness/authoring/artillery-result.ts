@@ -73,17 +73,7 @@ function perSecond(n: number, run: IngestedRun): number {
 export function trendSummary(t: IngestedTrend): TrendSummary {
   const h = createHistogram();
   const scale = scaleFor('ms');
-  const points: [number, number][] = [[0, t.min], ...Object.entries(t.percentiles).map(([p, v]) => [Number(p), v] as [number, number]), [100, t.max]];
-  points.sort((a, b) => a[0] - b[0]);
-  let recorded = 0;
-  for (let i = 1; i < points.length; i++) {
-    const [, va] = points[i - 1]!;
-    const [pb, vb] = points[i]!;
-    const upTo = Math.round((t.count * pb) / 100);
-    const n = upTo - recorded;
-    for (let k = 1; k <= n; k++) h.recordValue(Math.max(0, Math.round((va + ((vb - va) * k) / n) * scale)));
-    recorded += Math.max(0, n);
-  }
+  forEachRebuiltValue(t, (ms) => h.recordValue(Math.max(0, Math.round(ms * scale))));
   const rebuilt = summarize(h, 'ms');
   const p = t.percentiles;
   return {
@@ -98,4 +88,22 @@ export function trendSummary(t: IngestedTrend): TrendSummary {
     p99: p[99] ?? rebuilt.p99,
     p999: p[99.9] ?? rebuilt.p999,
   };
+}
+
+/**
+ * Calls `fn` with `t.count` latencies (ms) spread linearly between the percentiles Artillery
+ * printed (min and max as p0 and p100): a stand-in for the histogram the report does not keep.
+ */
+export function forEachRebuiltValue(t: IngestedTrend, fn: (ms: number) => void): void {
+  const points: [number, number][] = [[0, t.min], ...Object.entries(t.percentiles).map(([p, v]) => [Number(p), v] as [number, number]), [100, t.max]];
+  points.sort((a, b) => a[0] - b[0]);
+  let recorded = 0;
+  for (let i = 1; i < points.length; i++) {
+    const [, va] = points[i - 1]!;
+    const [pb, vb] = points[i]!;
+    const upTo = Math.round((t.count * pb) / 100);
+    const n = upTo - recorded;
+    for (let k = 1; k <= n; k++) fn(va + ((vb - va) * k) / n);
+    recorded += Math.max(0, n);
+  }
 }

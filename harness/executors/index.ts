@@ -3,6 +3,7 @@
  * and each key resolves to exactly one file (k6's RegisterExecutorConfigType habit).
  */
 import { CaplabError } from '../errors.ts';
+import { engineExecutor, type EngineConfig } from '../engines/engine-executor.ts';
 import { bulkTransfer, type BulkTransferConfig } from './bulk-transfer.ts';
 import { capacitySweep, type CapacitySweepConfig } from './capacity-sweep.ts';
 import { constantArrivalRate, type ConstantArrivalRateConfig } from './constant-arrival-rate.ts';
@@ -14,7 +15,7 @@ import { rampingVus, type RampingVusConfig } from './ramping-vus.ts';
 import { reconcileChurn, type ReconcileChurnConfig } from './reconcile-churn.ts';
 
 /** Any executor's config, as the plan holds it. */
-export type ExecutorConfig = ConstantArrivalRateConfig | RampingArrivalRateConfig | ConstantVusConfig | RampingVusConfig | HoldConnectionsConfig | BulkTransferConfig | CapacitySweepConfig | ReconcileChurnConfig;
+export type ExecutorConfig = ConstantArrivalRateConfig | RampingArrivalRateConfig | ConstantVusConfig | RampingVusConfig | HoldConnectionsConfig | BulkTransferConfig | CapacitySweepConfig | ReconcileChurnConfig | EngineConfig;
 
 // Keys are taken from each module's own `type`, so a key and its module cannot disagree.
 export const executors = {
@@ -26,12 +27,13 @@ export const executors = {
   [bulkTransfer.type]: bulkTransfer,
   [capacitySweep.type]: capacitySweep,
   [reconcileChurn.type]: reconcileChurn,
+  [engineExecutor.type]: engineExecutor,
 } as const satisfies Record<string, ExecutorModule<ExecutorConfig>>;
 
 export type ExecutorType = keyof typeof executors;
 
 /** Every executor's config schema, for the plan's `z.discriminatedUnion('executor', ...)`. */
-export const executorSchemas = [constantArrivalRate.schema, rampingArrivalRate.schema, constantVus.schema, rampingVus.schema, holdConnections.schema, bulkTransfer.schema, capacitySweep.schema, reconcileChurn.schema] as const;
+export const executorSchemas = [constantArrivalRate.schema, rampingArrivalRate.schema, constantVus.schema, rampingVus.schema, holdConnections.schema, bulkTransfer.schema, capacitySweep.schema, reconcileChurn.schema, engineExecutor.schema] as const;
 
 /** The executor registered under `type`; throws a scenario error naming the known ones otherwise. */
 export function getExecutor(type: string): ExecutorModule<ExecutorConfig> {

@@ -7,6 +7,9 @@ import { z } from 'zod';
 import { datasetsSchema } from '../drivers/http-dataset-schema.ts';
 import { httpRequestSchema } from '../drivers/http-request-schema.ts';
 import { k8sDriverSchema } from '../drivers/k8s-schema.ts';
+import { artilleryEngineSchema } from '../engines/artillery-schema.ts';
+import { autocannonSchema } from '../engines/autocannon-schema.ts';
+import { scenarioEngineIssues, workloadEngineIssues } from '../engines/engine-rules.ts';
 import { tcpDriverSchema } from '../drivers/tcp-schema.ts';
 import { wsDriverSchema } from '../drivers/ws-schema.ts';
 import { executorSchemas } from '../executors/index.ts';
@@ -30,13 +33,15 @@ const workloadCommon = {
   tcp: tcpDriverSchema.optional().describe('drive bulk TCP transfers: connect, write `send` bytes, half-close, read the echo; throughput in tunnel_throughput'),
   ws: wsDriverSchema.optional().describe('drive a WebSocket realtime service: held connections subscribe to rooms, iterations publish (or ping); ws_* metrics, message_latency end to end'),
   k8s: k8sDriverSchema.optional().describe('create Kubernetes objects (custom resources) and watch them reconcile: reconcile_lag, for the reconcile-churn executor'),
+  autocannon: autocannonSchema.optional().describe('executor: engine only: autocannon drives HTTP in its own closed model (connections, pipelining) for the workload\'s duration; latency from the actual send, not corrected for coordinated omission'),
+  artillery: artilleryEngineSchema.optional().describe('executor: engine only: the artillery CLI runs your Artillery script against the target; its JSON report is judged by caplab'),
   workers: z.number().int().min(0).max(64).default(0).describe('worker threads generating this workload (0: the main thread); the rate and VUs are split between them and histograms merged exactly'),
   startTime: duration().default(0).describe('delay before this workload starts, from the start of the run'),
   tags: z.record(z.string(), z.string()).default({}).describe('extra tags on every sample of this workload'),
   thinkTime: thinkTimeSchema.optional().describe('closed model only (constant-vus, ramping-vus): each VU pauses this long after every iteration before its next, e.g. 1s, or uniform (seeded) within { min: 1s, max: 3s }, as locust\'s wait_time; the pause is not part of iteration_duration'),
 };
 
-const DRIVER_KEYS = ['http', 'tcp', 'k8s', 'ws'] as const;
+const DRIVER_KEYS = ['http', 'tcp', 'k8s', 'ws', 'autocannon', 'artillery'] as const;
 
 const [firstExecutor, ...moreExecutors] = executorSchemas.map((s) => s.extend(workloadCommon));
 
@@ -50,6 +55,7 @@ export const workloadSchema = z
     if (w.executor === 'capacity-sweep' && w.workers > 0) {
       ctx.addIssue({ code: 'custom', path: ['workers'], message: 'a capacity-sweep runs in the main thread (it picks each step from the run\'s verdicts); remove `workers`' });
     }
+    for (const i of workloadEngineIssues(w as Record<string, unknown>)) ctx.addIssue({ code: 'custom', path: i.path, message: i.message });
   })
   .describe('one workload: an executor (when iterations start) and a driver block (what an iteration does)');
 
@@ -76,7 +82,7 @@ export const scenarioSchema = z
     warmup: duration().default(2000).describe('run each workload\'s own schedule this long before measuring, unrecorded, so JIT compilation, the first GC and connection set-up are not measured (0 to measure from the first request)'),
     faults: faultsSchema.default([]).describe('faults to inject during the measured run (kill, restart of a component replica), recorded with their gap and recovery'),
   })
-  .superRefine((s, ctx) => { for (const i of faultIssues(s)) ctx.addIssue({ code: 'custom', path: i.path, message: i.message }); })
+  .superRefine((s, ctx) => { for (const i of [...faultIssues(s), ...scenarioEngineIssues(s)]) ctx.addIssue({ code: 'custom', path: i.path, message: i.message }); })
   .describe('a caplab scenario: components to deploy, workloads to drive, thresholds to judge');
 
 /** A scenario as written (input) and as validated (output, units parsed, defaults filled). */
