@@ -115,6 +115,8 @@ export function costRows(r: CapacityReport): Rows | null {
 /** Sentences under the tables: capacity, recommendation, headroom, cost method and bar. */
 export function sizingFacts(r: CapacityReport): string[] {
   const out = [`knee: ${r.knee.explanation}`];
+  const perConnection = connectionSlopes(r);
+  if (perConnection) out.push(perConnection);
   const c = r.capacity;
   out.push(`one replica of ${r.component || '(no component)'}: ${formatLoad(c.load, r.unit)}${c.limitedBy ? ` (limited by ${c.limitedBy})` : ''}: ${c.note}`);
   if (r.recommendation) {
@@ -131,4 +133,12 @@ export function sizingFacts(r: CapacityReport): string[] {
   }
   if (r.tiers.some((t) => t.extrapolated) || r.target?.tier.extrapolated) out.push('* extrapolated: one replica would carry more than the sweep measured Good');
   return out;
+}
+
+/** For a connection sweep: the fits' slopes as resource per connection, the figures seed 002's budget (10 KB) speaks in. */
+function connectionSlopes(r: CapacityReport): string | null {
+  const fit = r.fits.find((f) => f.component === r.component);
+  if (r.unit !== 'connections' || !fit) return null;
+  const say = (f: LinearFit, value: string): string => (f.quality === 'insufficient' ? 'no fit' : `${value} (R² ${f.r2 === null ? '-' : f.r2.toFixed(3)}, ${f.quality})`);
+  return `per connection on one ${r.component} replica: memory ${say(fit.memoryBytes, `${significant(fit.memoryBytes.slope / 1024, 3)} KiB`)}, CPU ${say(fit.cpuCores, `${cpuQuantity(fit.cpuCores.slope * 1000)} per 1k connections`)}`;
 }

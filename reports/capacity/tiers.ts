@@ -14,6 +14,11 @@ export const DEFAULT_TIERS: Record<LoadUnit, readonly TierSpec[]> = {
   'requests/s': [{ name: 'small', load: 100 }, { name: 'medium', load: 1_000 }, { name: 'large', load: 10_000 }],
 };
 
+/** `--tiers seed-004`: the connection counts of seed 004's benchmark table. */
+export const SEED_004_TIERS: readonly TierSpec[] = [
+  { name: '1k', load: 1_000 }, { name: '10k', load: 10_000 }, { name: '50k', load: 50_000 }, { name: '100k', load: 100_000 },
+];
+
 /** The default tiers for a unit. */
 export function defaultTiers(unit: LoadUnit): TierSpec[] {
   return DEFAULT_TIERS[unit].map((t) => ({ ...t }));
@@ -21,10 +26,15 @@ export function defaultTiers(unit: LoadUnit): TierSpec[] {
 
 /**
  * Parses `--tiers`: comma-separated names of default tiers (`small,large`) or `name=load` pairs
- * (`edge=500,core=20k`, load in the report's unit; `k`/`m` suffixes and a trailing `/s` allowed).
+ * (`edge=500,core=20k`, load in the report's unit; `k`/`m` suffixes and a trailing `/s` allowed),
+ * or `seed-004` for connections: seed 004's 1k, 10k, 50k and 100k rows.
  * Throws a CapacityOptionError whose message names the bad part and the choices.
  */
 export function parseTiers(spec: string, unit: LoadUnit): TierSpec[] {
+  if (spec.trim() === 'seed-004') {
+    if (unit !== 'connections') throw new CapacityOptionError('--tiers seed-004 is seed 004\'s connection counts (1k, 10k, 50k, 100k): it sizes a connection sweep, and this one is in requests/s');
+    return SEED_004_TIERS.map((t) => ({ ...t }));
+  }
   const defaults = defaultTiers(unit);
   const parts = spec.split(',').map((p) => p.trim()).filter((p) => p.length > 0);
   if (parts.length === 0) throw new CapacityOptionError('--tiers is empty: give tier names (small,medium,large) or name=load pairs (edge=500)');
@@ -32,7 +42,7 @@ export function parseTiers(spec: string, unit: LoadUnit): TierSpec[] {
     const eq = part.indexOf('=');
     if (eq === -1) {
       const t = defaults.find((d) => d.name === part);
-      if (!t) throw new CapacityOptionError(`unknown tier "${part}": the default tiers are ${defaults.map((d) => d.name).join(', ')}; or write name=load, e.g. ${part}=5000`);
+      if (!t) throw new CapacityOptionError(`unknown tier "${part}": the default tiers are ${defaults.map((d) => d.name).join(', ')}${unit === 'connections' ? ' (or seed-004 alone)' : ''}; or write name=load, e.g. ${part}=5000`);
       return t;
     }
     const name = part.slice(0, eq).trim();
@@ -51,7 +61,7 @@ export function parseTiers(spec: string, unit: LoadUnit): TierSpec[] {
 
 /** A load such as `10000`, `10k`, `1.5m`, `10000/s`; null when not a positive finite number. */
 export function parseLoad(text: string): number | null {
-  const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*([kKmM]?)\s*(?:\/s|connections|conn)?\s*$/.exec(text);
+  const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*([kKmM]?)\s*(?:\/s|\/?conn(?:ections)?)?\s*$/.exec(text);
   if (!m) return null;
   const v = Number(m[1]) * (m[2] === 'k' || m[2] === 'K' ? 1e3 : m[2] === 'm' || m[2] === 'M' ? 1e6 : 1);
   return Number.isFinite(v) && v > 0 ? v : null;

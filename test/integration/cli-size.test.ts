@@ -40,6 +40,19 @@ describe('caplab size', function () {
     assert.equal(report.cost.connectionBar.bar, 0.02);
   });
 
+  it('sizes a connection sweep for --target 100k/conn with seed 004\'s rows, cost per connection against the bar', () => {
+    const r = caplab([CONNECTIONS, '--target', '100k/conn', '--tiers', 'seed-004', '--pricing', 'opencost-default']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /load in connections/);
+    assert.match(r.stdout, /Cost\/conn\/mo \(< \$0\.0200\)\s+Seed 004/);
+    for (const tier of ['1k', '10k', '50k', '100k']) assert.match(r.stdout, new RegExp(`\\n  ${tier}\\s+[\\d,]+ conn\\s+\\d+\\s+\\d+%`), tier);
+    assert.match(r.stdout, /100k\s+100,000 conn .* \$[\d.]+ [✓✗]\s+10 × 70%, 6GB, 20ms, \$1,500/);
+    assert.match(r.stdout, /per connection on one \S+ replica: memory [\d.]+ KiB/);
+    const bare = caplab([CONNECTIONS, '--target', '100000', '--unit', 'connections', '--json']);
+    assert.equal(bare.status, 0, bare.stderr);
+    assert.deepEqual([JSON.parse(bare.stdout).target.load, JSON.parse(bare.stdout).target.unit], [100_000, 'connections']);
+  });
+
   it('exits 2 for a result without a sweep, and says how to get one', () => {
     const r = caplab([NO_SWEEP]);
     assert.equal(r.status, 2);
@@ -56,6 +69,9 @@ describe('caplab size', function () {
       [['--headroom', 'lots'], /--headroom lots is not n\+k/],
       [['--cpu-limit', 'half'], /--cpu-limit half is neither none nor a multiple/],
       [['--component', 'nope'], /no component named "nope" in this result; its components: echo/],
+      [['--unit', 'bananas'], /--unit bananas is not a load unit/],
+      [['--target', '100k/conn', '--unit', 'requests/s'], /--target 100k\/conn is in connections but --unit says requests\/s/],
+      [['--tiers', 'seed-004'], /--tiers seed-004 is seed 004's connection counts/],
     ];
     for (const [flags, message] of cases) {
       const r = caplab([HTTP, ...flags]);

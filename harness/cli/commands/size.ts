@@ -19,6 +19,7 @@ import { ExitCode } from '../exit-codes.ts';
 
 interface SizeOpts {
   target?: string;
+  unit?: string;
   pricing: string;
   tiers?: string;
   hpaTarget: string;
@@ -33,7 +34,8 @@ export function sizeCommand(): Command {
   return new Command('size')
     .description('size replicas, requests and cost from a result.json with a capacity sweep (no re-run)')
     .argument('<result>', 'result.json written by caplab run')
-    .option('--target <load>', 'a load to size for: 10000/s (requests/s) or 50000 / 50k connections')
+    .option('--target <load>', 'a load to size for: 10000/s (requests/s) or 100k/conn (connections; also 100000 connections)')
+    .option('--unit <unit>', 'what load counts: connections or requests/s (default: what the sweep offered; a --target with /s or /conn says it too)')
     .option('--pricing <profile>', 'pricing profile: opencost-default, aws-us-east-1, gcp-us-central1, or <name>-spot', DEFAULT_PRICING)
     .option('--tiers <list>', 'tiers to size: names of defaults (small,medium,large) or name=load pairs (edge=500,core=20k)')
     .option('--hpa-target <percent>', 'HPA target CPU utilisation of the CPU a replica may use', '70%')
@@ -63,7 +65,11 @@ export function sizeResult(result: RunResult, o: SizeOpts, file: string): Capaci
   }
   const target = o.target === undefined ? undefined : parseTarget(o.target);
   const sweep = (o.workload === undefined ? sweeps[0] : sweeps.find((s) => s.workload === o.workload)) ?? sweeps[0]!;
-  const unit: LoadUnit = target?.unit ?? detectUnit(result, sweep);
+  const asked = o.unit === undefined ? undefined : parseUnit(o.unit);
+  if (asked !== undefined && target?.unit !== undefined && asked !== target.unit) {
+    throw new CaplabError('CAPLAB_ERR_USAGE', `--target ${o.target} is in ${target.unit} but --unit says ${asked}`, { hint: `drop one of them, or write e.g. --target 100k/conn --unit connections` });
+  }
+  const unit: LoadUnit = asked ?? target?.unit ?? detectUnit(result, sweep);
   const options: CapacityOptions = {
     unit,
     hpaTarget: parseHpaTarget(o.hpaTarget),
@@ -89,13 +95,20 @@ function usage<T>(f: () => T, hint: string): T {
   }
 }
 
-/** `10000/s` (requests/s), `50000 connections`, `50k conn`; a bare number takes the result's unit. */
+/** `10000/s` (requests/s), `100k/conn`, `50000 connections`, `50k conn`; a bare number takes --unit or the result's unit. */
 function parseTarget(text: string): { load: number; unit?: LoadUnit } {
   const load = parseLoad(text);
-  if (load === null) throw new CaplabError('CAPLAB_ERR_USAGE', `--target ${text} is not a load`, { hint: 'write e.g. --target 10000/s or --target 50k connections' });
+  if (load === null) throw new CaplabError('CAPLAB_ERR_USAGE', `--target ${text} is not a load`, { hint: 'write e.g. --target 10000/s or --target 100k/conn' });
   if (/\/s\s*$/.test(text)) return { load, unit: 'requests/s' };
   if (/conn(ections)?\s*$/.test(text)) return { load, unit: 'connections' };
   return { load };
+}
+
+function parseUnit(text: string): LoadUnit {
+  const t = text.trim().toLowerCase();
+  if (t === 'connections' || t === 'conn') return 'connections';
+  if (t === 'requests/s' || t === 'requests' || t === 'rps') return 'requests/s';
+  throw new CaplabError('CAPLAB_ERR_USAGE', `--unit ${text} is not a load unit`, { hint: 'write --unit connections or --unit requests/s' });
 }
 
 function parseHpaTarget(text: string): number {
@@ -127,7 +140,7 @@ export function renderSizing(r: CapacityReport): string {
     ...table('Resource fits (per replica)', fitRows(r)),
     ...table(`Tiers (N+${r.headroom}${r.cost ? `, ${r.cost.profile.name}` : ''})`, tierRows(r)),
     ...table('Cost (OpenCost allocation, per month)', costRows(r)),
-    ...table('Benchmark table (seed 004 shape: predicted use per instance, p95 of the nearest Good step at or above its load; † measured at that step, the fit being poor)', benchmarkRows(r)),
+    ...table(`Benchmark table (seed 004 shape: predicted use per instance, p95 of the nearest Good step at or above its load; † measured at that step, the fit being poor${r.unit === 'connections' ? '; ✓/✗ against seed 004\'s cost bar; the seed\'s own row beside it' : ''})`, benchmarkRows(r)),
     '',
     ...sizingFacts(r).map((f) => `- ${f}`),
     ...(r.notes.length > 0 ? ['', 'Notes:', ...r.notes.map((n) => `- ${n}`)] : []),

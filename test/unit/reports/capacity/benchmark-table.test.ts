@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { benchmarkRows } from '../../../../reports/capacity/benchmark-table.ts';
 import { capacityReport } from '../../../../reports/capacity/capacity-report.ts';
 import { loadPricingProfile } from '../../../../reports/cost/pricing-profile.ts';
-import { cleanHttpSweep } from '../../../fixtures/results/make-sweep-result.ts';
+import { parseTiers } from '../../../../reports/capacity/tiers.ts';
+import { cleanHttpSweep, connectionSweep } from '../../../fixtures/results/make-sweep-result.ts';
 
 describe('seed 004 benchmark table', () => {
   it('fills load, instances, predicted CPU and memory per instance, nearest measured p95 and cost for each tier', () => {
@@ -23,5 +24,22 @@ describe('seed 004 benchmark table', () => {
     assert.equal(row[5], `${p95 < 10 ? p95.toFixed(1) : Math.round(p95)}ms`);
     assert.match(row[6]!, /^\$[\d,.]+$/);
     assert.equal(t.rows.length, r.tiers.length + 1, 'the target gets a row too');
+  });
+
+  it('for connections, adds cost per connection against seed 004\'s bar and the seed\'s own row for its counts', () => {
+    const r = capacityReport(connectionSweep(), { pricing: loadPricingProfile('opencost-default'), tiers: parseTiers('seed-004', 'connections'), target: 100_000 })!;
+    const t = benchmarkRows(r);
+    assert.deepEqual(t.header.slice(0, 2), ['Tier', 'Connections']);
+    assert.equal(t.header[7], 'Cost/conn/mo (< $0.0200)');
+    assert.match(t.header[8]!, /^Seed 004/);
+    assert.deepEqual(t.rows.map((row) => row[0]), ['1k', '10k', '50k', '100k', 'target']);
+    const tiers = [...r.tiers, r.target!.tier];
+    t.rows.forEach((row, i) => {
+      const v = tiers[i]!.cost!.unit.perConnectionMonth!;
+      assert.ok(row[7]!.endsWith(v < 0.02 ? ' ✓' : ' ✗'), `${row[0]}: ${row[7]} for $${v}`);
+    });
+    assert.equal(t.rows[3]![8], '10 × 70%, 6GB, 20ms, $1,500');
+    assert.equal(t.rows[4]![8], '10 × 70%, 6GB, 20ms, $1,500', 'the target at 100k is the seed\'s 100k row');
+    assert.deepEqual(benchmarkRows(capacityReport(connectionSweep(), { tiers: [{ name: 'edge', load: 3_000 }] })!).rows[0]!.slice(7), ['-', '-'], 'no pricing, no seed row for 3,000');
   });
 });

@@ -30,9 +30,16 @@ describe('tiers', () => {
     assert.throws(() => parseTiers(' , ', 'requests/s'), /--tiers is empty/);
   });
 
+  it('--tiers seed-004 is seed 004\'s table rows, for connections only', () => {
+    assert.deepEqual(parseTiers('seed-004', 'connections').map((t) => [t.name, t.load]), [['1k', 1_000], ['10k', 10_000], ['50k', 50_000], ['100k', 100_000]]);
+    assert.throws(() => parseTiers('seed-004', 'requests/s'), /seed 004's connection counts .* this one is in requests\/s/);
+  });
+
   it('parses loads', () => {
     assert.equal(parseLoad('10000/s'), 10_000);
     assert.equal(parseLoad('50k connections'), 50_000);
+    assert.equal(parseLoad('100k/conn'), 100_000);
+    assert.equal(parseLoad('2500 conn'), 2_500);
     assert.equal(parseLoad('lots'), null);
     assert.equal(parseLoad('0'), null);
   });
