@@ -12,7 +12,7 @@ import { realClock } from '../executors/clock.ts';
 import type { ExecutorOutcome } from '../executors/executor.ts';
 import { GeneratorMonitor } from '../metrics/generator-monitor.ts';
 import { MetricsRegistry, type Snapshot } from '../metrics/registry.ts';
-import type { FromLoadGenerator, ToLoadGenerator } from './load-generator-protocol.ts';
+import { ProtocolError, type FromLoadGenerator, type ToLoadGenerator } from './load-generator-protocol.ts';
 import type { WorkerInit } from './workload-messages.ts';
 import { startWorkload } from './workload-runner.ts';
 import { runWorkloadShard, warmUpShard } from './workload-shard.ts';
@@ -45,7 +45,7 @@ export class GeneratorAgent {
   constructor(private readonly post: (m: FromLoadGenerator) => Promise<void>, private readonly check: (init: WorkerInit) => void = () => {}) {
     this.finished = this.main().catch(async (err: unknown) => {
       const e = err instanceof Error ? err : new Error(String(err));
-      await this.post({ type: 'error', message: e.message, ...(e.stack ? { stack: e.stack } : {}) });
+      await this.post({ type: 'error', message: e instanceof ProtocolError ? e.detail : e.message, ...(e.stack ? { stack: e.stack } : {}) });
     });
   }
 

@@ -23,10 +23,14 @@ export const MAX_FRAME_BYTES = 256 << 20;
 
 /** A frame that is not a message of the protocol. */
 export class ProtocolError extends CaplabError {
+  /** the message without the code's prefix, for the error the other end reports */
+  readonly detail: string;
+
   constructor(detail: string) {
     super('CAPLAB_ERR_WORKER_FAILED', `load-generator protocol: ${detail}`, {
       hint: 'the coordinator and the load generator must be the same caplab version (rebuild the image with `npm run image:build`); nothing else may connect to a generator\'s port',
     });
+    this.detail = `load-generator protocol: ${detail}`;
   }
 }
 

@@ -107,7 +107,7 @@ function serve(ws: WebSocket, o: GeneratorServerOptions, end: (code: number, why
       agent.receive(m);
     } catch (err) {
       failed = true;
-      const message = err instanceof Error ? err.message : String(err);
+      const message = err instanceof ProtocolError ? err.detail : err instanceof Error ? err.message : String(err);
       o.log(message);
       void post({ type: 'error', message }).then(() => ws.close(1002, 'protocol error'));
     }

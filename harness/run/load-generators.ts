@@ -11,7 +11,7 @@ import type { LaunchedGenerators, LoadGeneratorLauncher } from '../../clusters/c
 import { CaplabError } from '../errors.ts';
 import { dialGenerator, type GeneratorLink } from './load-generator-link.ts';
 import { localLauncher } from './load-generator-local.ts';
-import type { ToLoadGenerator } from './load-generator-protocol.ts';
+import { ProtocolError, type ToLoadGenerator } from './load-generator-protocol.ts';
 import { combinedOutcome, ShardSet } from './shard-coordination.ts';
 import type { WorkerInit } from './workload-messages.ts';
 import type { WorkloadHandle, WorkloadStart } from './workload-runner.ts';
@@ -59,7 +59,7 @@ export function startInProcesses(s: WorkloadStart, tags: Record<string, string>)
       link.listen((m) => events[i]!.message(m), (reason) => {
         events[i]!.gone();
         // After `done` the shard is settled and this is a no-op.
-        events[i]!.fail(reason ? reason.message : 'closed the connection before it was done', reason ?? undefined);
+        events[i]!.fail(reason instanceof ProtocolError ? reason.detail : reason ? reason.message : 'closed the connection before it was done', reason ?? undefined);
       });
       const init: WorkerInit = { name: s.name, workload: s.workload, shardIndex: i, shardCount: count, endpoints: { ...s.endpoints, ...g.endpoints }, tags, baseDir: s.baseDir, warmupMs: s.warmupMs, datasets: s.datasets ?? {}, seed: s.seed ?? 1 };
       link.send({ type: 'init', init });

@@ -8,7 +8,6 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
@@ -16,23 +15,9 @@ import * as k8s from '@kubernetes/client-node';
 import { REFERENCE_IMAGE } from '../../clusters/control-plane/kubelet/reference-image.ts';
 import { LOOPBACK_ANNOTATION } from '../../clusters/control-plane/kubelet/service-proxy.ts';
 import { startControlPlane, type ControlPlane } from '../../clusters/control-plane/server.ts';
+import { referenceChildren } from '../support/child-processes.ts';
 
 const DOWN_WINDOW_S = 4;
-
-/** Live reference-component children of this process, read from /proc. */
-function referenceChildren(): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(ppid) !== process.pid || state === 'Z') continue;
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('reference-impl/main.ts')) pids.push(Number(entry));
-    } catch { /* exited while we looked */ }
-  }
-  return pids;
-}
 
 async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -5,11 +5,11 @@
  * loopback port, scaling and template changes replace pods, deletion leaves no process behind.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
 import * as k8s from '@kubernetes/client-node';
 import { REFERENCE_IMAGE } from '../../clusters/control-plane/kubelet/reference-image.ts';
 import { LOOPBACK_ANNOTATION } from '../../clusters/control-plane/kubelet/service-proxy.ts';
 import { startControlPlane, type ControlPlane } from '../../clusters/control-plane/server.ts';
+import { referenceChildren } from '../support/child-processes.ts';
 
 const SIMULATED_START_MS = 300;
 
@@ -30,21 +30,6 @@ function echoDeployment(replicas: number, responseSize = '16'): k8s.V1Deployment
       },
     },
   };
-}
-
-/** Live reference-component children of this process, read from /proc. */
-function referenceChildren(): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(ppid) !== process.pid || state === 'Z') continue;
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('reference-impl/main.ts')) pids.push(Number(entry));
-    } catch { /* exited while we looked */ }
-  }
-  return pids;
 }
 
 describe('control plane with the local kubelet', function () {

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
 import { deserialize, serialize } from 'node:v8';
 import { MetricsAggregate } from '../../harness/metrics/aggregate.ts';
 import { decodeHistogram, SIGNIFICANT_DIGITS } from '../../harness/metrics/histogram.ts';
@@ -8,21 +7,12 @@ import { checkLoadGenerators } from '../../harness/run/load-generators.ts';
 import { silentProgress } from '../../harness/run/progress.ts';
 import { runScenario } from '../../harness/run/run-scenario.ts';
 import type { RunResult, TrendSummary } from '../../reports/run-result.ts';
+import { childrenRunning } from '../support/child-processes.ts';
 import { alive, planFrom } from '../support/scenario-text.ts';
 
-/** PIDs of this process's children that are load-generator processes, read from /proc. */
+/** PIDs of this process's children that are load-generator processes. */
 function loadGeneratorChildren(): number[] {
-  const out: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid !== process.pid) continue;
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('load-generator-process.ts')) out.push(Number(entry));
-    } catch { /* gone meanwhile */ }
-  }
-  return out;
+  return childrenRunning('load-generator-process.ts');
 }
 
 /** Width of the HDR bucket holding integer value v (3 significant digits: 16 µs at 20 ms). */
@@ -114,9 +104,9 @@ describe('--load-generators: a workload over load-generator processes', function
     }
   });
 
-  it('merges the same samples sent by 3 generators over IPC into the percentiles of one, within one HDR bucket', () => {
-    // What a load-generator process sends: encoded snapshots, through v8 (advanced) serialization.
-    const overIpc = (r: MetricsRegistry) => deserialize(serialize(r.drain(true))) as ReturnType<MetricsRegistry['drain']>;
+  it('merges the same samples sent by 3 generators over the wire into the percentiles of one, within one HDR bucket', () => {
+    // What a load-generator process sends: encoded snapshots, through v8 serialization (one WebSocket frame each).
+    const overWire = (r: MetricsRegistry) => deserialize(serialize(r.drain(true))) as ReturnType<MetricsRegistry['drain']>;
     const latencies = Array.from({ length: 3000 }, (_, i) => 20 + ((i * 7919) % 1000) / 100);
     const single = new MetricsRegistry();
     const shards = [new MetricsRegistry(), new MetricsRegistry(), new MetricsRegistry()];
@@ -125,10 +115,10 @@ describe('--load-generators: a workload over load-generator processes', function
       shards[i % 3]!.trend('http_req_duration').add(v);
     });
     const one = new MetricsAggregate();
-    one.ingest(overIpc(single));
+    one.ingest(overWire(single));
     one.closeWindow(1);
     const three = new MetricsAggregate();
-    for (const r of shards) three.ingest(overIpc(r));
+    for (const r of shards) three.ingest(overWire(r));
     three.closeWindow(1);
     const a = one.summary('http_req_duration');
     const b = three.summary('http_req_duration');

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import type { Cluster, ComponentSpec, FaultSpec } from '../../clusters/cluster.ts';
 import { localProvider } from '../../clusters/providers/local-provider.ts';
 import { CaplabError } from '../../harness/errors.ts';
 import { alive } from '../support/scenario-text.ts';
+import { referenceChildren } from '../support/child-processes.ts';
 
 function echoSpec(overrides: Partial<ComponentSpec> = {}): ComponentSpec {
   return { name: 'echo', component: 'echo', flags: {}, env: {}, replicas: 1, readiness: { path: '/health', timeoutMs: 15_000 }, ...overrides };
@@ -18,21 +18,6 @@ function status(url: string): Promise<number> {
   return new Promise((resolve, reject) => {
     httpRequest(url, { agent: false }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode!)); }).on('error', reject).end();
   });
-}
-
-/** Live children of this process running a reference component, read from /proc. */
-function referenceChildren(): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(ppid) !== process.pid || state === 'Z') continue;
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('reference-impl/main.ts')) pids.push(Number(entry));
-    } catch { /* exited while we looked */ }
-  }
-  return pids;
 }
 
 async function pidsOf(cluster: Cluster, component: string): Promise<number[]> {
