@@ -3,7 +3,8 @@
  * allows. Artillery summarises each 10 s period (aligned to the clock), not each second, and keeps
  * percentiles, not histograms. So:
  * - counts (http_reqs, iterations, data_received, http_req_failed) are spread evenly over the
- *   whole seconds a period covers: totals per period are exact, the shape within it is lost;
+ *   time a period covers (first to last metric), each second getting its overlap's share: totals
+ *   per period are exact, the shape within it is lost;
  * - latency (http_req_duration and _raw) gets one point per period, at the period's last second,
  *   carrying the period's count and its printed p50/p95/p99/max: a 10 s window, not a second.
  *   Spreading it over ten seconds would make ten copies of one sample, which a comparison would
@@ -17,27 +18,30 @@ import type { IngestedPeriod } from './artillery-report.ts';
 export function artillerySeries(periods: readonly IngestedPeriod[], zeroMs: number): Record<string, SeriesPoint[]> {
   const counters = new Map<string, Map<number, SeriesPoint>>();
   const trend: SeriesPoint[] = [];
-  const spread = (metric: string, from: number, to: number, count: number, passes?: number): void => {
+  // A period covers [a, b] seconds; second k is the window (k-1, k]. Each second gets the period's
+  // count in proportion to its overlap with the period, rounded so the shares add up exactly.
+  const spread = (metric: string, a: number, b: number, count: number, passes?: number): void => {
     let points = counters.get(metric);
     if (!points) counters.set(metric, (points = new Map()));
-    const seconds = to - from;
-    for (let k = 0; k < seconds; k++) {
-      // Integer shares that add up to the period's exact count (largest remainder).
-      const share = (n: number): number => Math.floor((n * (k + 1)) / seconds) - Math.floor((n * k) / seconds);
-      const t = from + k + 1;
-      const p = points.get(t) ?? { t, count: 0, ...(passes !== undefined ? { passes: 0 } : {}) };
-      p.count += share(count);
-      if (passes !== undefined) p.passes = (p.passes ?? 0) + share(passes);
-      points.set(t, p);
+    const first = Math.floor(a) + 1;
+    const last = Math.max(first, Math.ceil(b));
+    const covered = (x: number): number => (b > a ? (Math.min(Math.max(x, a), b) - a) / (b - a) : x >= first ? 1 : 0);
+    const upTo = (n: number, k: number): number => Math.floor(n * covered(k) + 0.5);
+    for (let k = first; k <= last; k++) {
+      const p = points.get(k) ?? { t: k, count: 0, ...(passes !== undefined ? { passes: 0 } : {}) };
+      p.count += upTo(count, k) - upTo(count, k - 1);
+      if (passes !== undefined) p.passes = (p.passes ?? 0) + upTo(passes, k) - upTo(passes, k - 1);
+      points.set(k, p);
     }
   };
   for (const { fromMs, toMs, run } of periods) {
-    const from = Math.max(0, Math.floor((fromMs - zeroMs) / 1000));
-    const to = Math.max(from + 1, Math.ceil((toMs - zeroMs) / 1000));
-    spread(M.httpReqs, from, to, run.requests);
-    spread(M.httpReqFailed, from, to, run.requests, run.failed);
-    spread(M.iterations, from, to, run.iterations + run.iterationsFailed);
-    spread(M.dataReceived, from, to, run.dataReceived);
+    const a = Math.max(0, (fromMs - zeroMs) / 1000);
+    const b = Math.max(a, (toMs - zeroMs) / 1000);
+    const to = Math.max(Math.floor(a) + 1, Math.ceil(b));
+    spread(M.httpReqs, a, b, run.requests);
+    spread(M.httpReqFailed, a, b, run.requests, run.failed);
+    spread(M.iterations, a, b, run.iterations + run.iterationsFailed);
+    spread(M.dataReceived, a, b, run.dataReceived);
     const d = run.duration;
     if (d !== null && d.count > 0) {
       const p = d.percentiles;
