@@ -52,7 +52,11 @@ export class SweepRecorder {
       const to = (this.o.startTimeMs + plan.toMs) / 1000;
       if (plan.targetConnections !== undefined) this.connections = true;
       this.started.push({ at: from - (this.o.settleMs ?? 0) / 1000, rate: plan.targetRate });
-      const rampFrom = plan.rampFromMs === undefined ? from : (this.o.startTimeMs + plan.rampFromMs) / 1000;
+      // A window is drained a few ms after its boundary (the tick samples resources first), so the
+      // first connections of a ramp that starts on a boundary can land in the window before it: the
+      // connect metrics are judged from that window on (it follows the previous step's verdict, so
+      // it holds nothing of that step's ramp).
+      const rampFrom = plan.rampFromMs === undefined ? from : (this.o.startTimeMs + plan.rampFromMs) / 1000 - 1;
       const ramp = rampFrom < from ? this.o.aggregate.trackSpan(rampFrom, to) : null;
       this.pending.push({ plan, span: this.o.aggregate.trackSpan(from, to), ramp, resolve });
     }),

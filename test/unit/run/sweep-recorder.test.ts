@@ -69,10 +69,11 @@ describe('SweepRecorder', () => {
     const agg = new MetricsAggregate();
     const connectSpecs = toThresholdSpecs(thresholdsSchema.parse({ connection_success: ['rate > 99%'], connecting: ['p(95) < 100ms'] }));
     const rec = new SweepRecorder({ workload: 'w', startTimeMs: 0, aggregate: agg, specs: connectSpecs, profile: 'none', components: [] });
-    const step = rec.sink.step({ index: 0, targetRate: 0, targetConnections: 100, rampFromMs: 0, fromMs: 2_000, toMs: 4_000 });
+    const step = rec.sink.step({ index: 0, targetRate: 0, targetConnections: 100, rampFromMs: 1_000, fromMs: 2_000, toMs: 4_000 });
     const r = new MetricsRegistry();
     for (let t = 1; t <= 4; t++) {
-      if (t === 1) for (let i = 0; i < 100; i++) { r.rate('connection_success', { workload: 'w' }).add(i !== 0); r.trend('connecting', { workload: 'w' }).add(5); }
+      // the ramp starts at 1 s; its first 10 connections land in the window before (drained late)
+      if (t === 1 || t === 2) for (let i = 0; i < (t === 1 ? 10 : 90); i++) { r.rate('connection_success', { workload: 'w' }).add(t === 2 ? i !== 0 : true); r.trend('connecting', { workload: 'w' }).add(5); }
       r.gauge('connections_open', { workload: 'w' }).set(t === 1 ? 99 : 100);
       agg.ingest(r.drain());
       agg.closeWindow(t);
