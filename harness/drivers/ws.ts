@@ -1,7 +1,8 @@
 /**
  * The `ws:` driver (k6's WebSocket metric names): ws_connecting (handshake), ws_sessions,
  * ws_msgs_sent, ws_msgs_received, plus message_latency measured end to end, from the publisher's
- * send to each subscriber's receipt, and message_delivery from per-publisher sequence numbers.
+ * send to each subscriber's receipt, and message_delivery from per-publisher sequence numbers
+ * (ws-delivery.ts: a dropped subscriber back within `timeout` counts what it missed meanwhile).
  *
  * hold(): one subscriber connection (room-(vu mod rooms)), resolved once "subscribed" arrived.
  * iterate(): `send: publish` publishes one message through one of `publishers` connections of this
@@ -16,6 +17,7 @@ import { M } from '../metrics/metric-names.ts';
 import type { CounterHandle, RateHandle, TrendHandle } from '../metrics/recorder.ts';
 import type { Driver, DriverDeps, HeldConnection, IterationContext } from './driver.ts';
 import { WsClient } from './ws-client.ts';
+import { DeliveryTracker, DroppedSubscribers } from './ws-delivery.ts';
 import type { WsDriverConfig } from './ws-schema.ts';
 
 /** Wall-clock milliseconds with sub-millisecond resolution, comparable across worker threads. */
@@ -44,20 +46,7 @@ export function wsUrls(config: Pick<WsDriverConfig, 'target' | 'path' | 'token'>
   });
 }
 
-/** Per-publisher sequence tracking of one subscriber: a gap is that many messages not delivered. */
-export class DeliveryTracker {
-  private readonly last = new Map<string, number>();
-  constructor(private readonly delivery: RateHandle) {}
-
-  /** Records one received message of publisher `key` with sequence number `seq`. */
-  received(key: string, seq: number): void {
-    const last = this.last.get(key);
-    if (last !== undefined && seq <= last) return; // a duplicate or late copy says nothing new
-    if (last !== undefined) for (let missing = seq - last - 1; missing > 0; missing--) this.delivery.add(false);
-    this.delivery.add(true);
-    this.last.set(key, seq);
-  }
-}
+export { DeliveryTracker };
 
 /** How long a target that refused a connection is skipped (nginx's fail_timeout is 10 s; reconnects here come within a second). */
 const TARGET_DOWN_MS = 1_000;
@@ -84,6 +73,7 @@ class WsDriver implements Driver {
   private readonly clients = new Set<WsClient>();
   private readonly publishers: (Promise<Publisher> | undefined)[] = [];
   private readonly pingClients = new Map<number, Promise<WsClient>>();
+  private readonly dropped: DroppedSubscribers;
   private readonly idPrefix = `${process.pid}.${threadId}.${randomBytes(3).toString('hex')}`;
   private opened = 0;
   /** per target: until when (clock ms) it is skipped after refusing a connection, as nginx's max_fails/fail_timeout */
@@ -93,6 +83,7 @@ class WsDriver implements Driver {
   constructor(private readonly config: WsDriverConfig, private readonly deps: DriverDeps) {
     this.urls = wsUrls(config, deps.endpoints);
     this.downUntil = this.urls.map(() => -Infinity);
+    this.dropped = new DroppedSubscribers(config.timeout);
     this.padding = 'x'.repeat(config.payloadSize);
     const { recorder, tags } = deps;
     this.connecting = recorder.trend(M.wsConnecting, tags);
@@ -109,14 +100,16 @@ class WsDriver implements Driver {
 
   async hold(ctx: IterationContext): Promise<HeldConnection> {
     const client = await this.connect(ctx.signal);
+    let tracker: DeliveryTracker | null = null;
     if (this.config.subscribe) {
       const room = `room-${ctx.vu % this.config.rooms}`;
-      const tracker = new DeliveryTracker(this.delivery);
+      const t = this.dropped.resume(ctx.vu, this.deps.clock.now()) ?? new DeliveryTracker(this.delivery);
+      tracker = t;
       client.onMessage = (m) => {
         const p = m['payload'] as { p?: unknown; s?: unknown; t?: unknown } | null;
         if (p === null || typeof p !== 'object') return;
         if (typeof p.t === 'number') this.fanoutLatency.add(Math.max(0, epochMs() - p.t));
-        if (typeof p.p === 'string' && typeof p.s === 'number') tracker.received(`${p.p}|${String(m['room'])}`, p.s);
+        if (typeof p.p === 'string' && typeof p.s === 'number') t.received(`${p.p}|${String(m['room'])}`, p.s);
       };
       try {
         await client.request({ type: 'subscribe', room }, this.config.timeout);
@@ -125,7 +118,12 @@ class WsDriver implements Driver {
         throw new Error(`subscribe ${room}: ${(err as Error).message}`);
       }
     }
-    return { ended: client.ended, close: () => client.close() };
+    let closing = false;
+    const ended = client.ended.then((why) => {
+      if (!closing && tracker !== null && !this.closed) this.dropped.dropped(ctx.vu, tracker, this.deps.clock.now());
+      return why;
+    });
+    return { ended, close: () => { closing = true; return client.close(); } };
   }
 
   async iterate(ctx: IterationContext): Promise<void> {

@@ -2,6 +2,13 @@
  * What a fault did to the load, read off the per-second failure series once the run is over:
  * the gap (seconds with failures), the failures it caused, and the time to recover, i.e. until
  * the per-second error rate is back under Good (seed 000: < 0.1%) and stays there.
+ *
+ * Failures are HTTP requests and TCP transfers that failed, and WebSocket ones: connection
+ * attempts that failed (connection_success, held connections' reopens included) and fan-out
+ * messages a subscriber did not get (message_delivery; a subscriber whose socket was dropped and
+ * came back within the ws driver's timeout counts what it missed meanwhile, see ws-delivery.ts).
+ * A dropped socket counts through those two, not as an event of its own: no built-in metric
+ * counts drops per second.
  */
 import type { FaultRecord, SeriesPoint } from '../../reports/run-result.ts';
 import type { MetricsAggregate } from '../metrics/aggregate.ts';
@@ -12,8 +19,16 @@ import type { FaultDraft } from './fault-scheduler.ts';
 /** Seed 000's Good bound for the error rate: a second at or above it has not recovered. */
 export const GOOD_ERROR_RATE = 0.001;
 
-/** The rate metrics whose passes count failures, summed into one failure series. */
-const FAILURE_RATES = [M.httpReqFailed, M.tcpTransferFailed] as const;
+/**
+ * The rate metrics summed into one failure series, and which samples of each are failures: the
+ * passes of a `*_failed` rate, the misses (total − passes) of a success rate.
+ */
+const FAILURE_RATES: readonly { name: string; failures: 'passes' | 'misses' }[] = [
+  { name: M.httpReqFailed, failures: 'passes' },
+  { name: M.tcpTransferFailed, failures: 'passes' },
+  { name: M.connectionSuccess, failures: 'misses' },
+  { name: M.messageDelivery, failures: 'misses' },
+];
 
 /** One window of the run: `t` its end in seconds since the run started, failed of total. */
 export interface FailureSecond { t: number; failed: number; total: number }
@@ -21,10 +36,10 @@ export interface FailureSecond { t: number; failed: number; total: number }
 /** The failure series of a run: every failure-rate metric's per-second points, summed by window. */
 export function failureSeries(series: Readonly<Record<string, readonly SeriesPoint[]>>): FailureSecond[] {
   const byT = new Map<number, FailureSecond>();
-  for (const name of FAILURE_RATES) {
+  for (const { name, failures } of FAILURE_RATES) {
     for (const p of series[name] ?? []) {
       const s = byT.get(p.t) ?? { t: p.t, failed: 0, total: 0 };
-      s.failed += p.passes ?? 0;
+      s.failed += failures === 'passes' ? p.passes ?? 0 : p.count - (p.passes ?? 0);
       s.total += p.count;
       byT.set(p.t, s);
     }

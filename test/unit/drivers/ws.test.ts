@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { RateHandle } from '../../../harness/metrics/recorder.ts';
 import { wsDriverSchema } from '../../../harness/drivers/ws-schema.ts';
 import { DeliveryTracker, wsUrls } from '../../../harness/drivers/ws.ts';
+import { DroppedSubscribers } from '../../../harness/drivers/ws-delivery.ts';
 import { planFrom } from '../../support/scenario-text.ts';
 
 class Tally implements RateHandle {
@@ -44,6 +45,23 @@ describe('ws driver', () => {
     d.received('p1', 8); // late
     d.received('p2', 1);
     assert.deepEqual({ ok: t.ok, bad: t.bad }, { ok: 4, bad: 2 });
+  });
+
+  it('a dropped subscriber back within the timeout keeps its baseline, so what it missed while away counts; later or never dropped starts afresh', () => {
+    const t = new Tally();
+    const dropped = new DroppedSubscribers(10_000);
+    const before = new DeliveryTracker(t);
+    before.received('p1', 1);
+    before.received('p1', 2);
+    dropped.dropped(7, before, 1_000);
+    assert.equal(dropped.resume(8, 1_500), null, 'another VU never dropped');
+    const again = dropped.resume(7, 1_500)!;
+    assert.equal(again, before);
+    again.received('p1', 6); // 3, 4 and 5 were published while VU 7 reconnected
+    assert.deepEqual({ ok: t.ok, bad: t.bad }, { ok: 3, bad: 3 });
+    assert.equal(dropped.resume(7, 1_600), null, 'resumed once');
+    dropped.dropped(7, again, 2_000);
+    assert.equal(dropped.resume(7, 12_001), null, 'back after the timeout: a fresh subscriber');
   });
 
   it('a ws target naming no component is a validation error, at the field, for a single target or one of a list', () => {

@@ -52,6 +52,21 @@ describe('fault gap and recovery from the per-second failure series', () => {
     });
     assert.deepEqual(pts, [{ t: 1, failed: 1, total: 10 }, { t: 2, failed: 5, total: 15 }]);
   });
+
+  it('counts WebSocket failures: failed connection attempts and undelivered messages (the misses of success rates)', () => {
+    const pts = failureSeries({
+      connection_success: [{ t: 1, count: 100, passes: 100 }, { t: 2, count: 40, passes: 37 }],
+      message_delivery: [{ t: 1, count: 500, passes: 500 }, { t: 2, count: 480, passes: 450 }, { t: 3, count: 500, passes: 500 }],
+      http_req_failed: [{ t: 2, count: 10, passes: 2 }],
+    });
+    assert.deepEqual(pts, [{ t: 1, failed: 0, total: 600 }, { t: 2, failed: 3 + 30 + 2, total: 530 }, { t: 3, failed: 0, total: 500 }]);
+    // a WebSocket-only run now has a gap and a recovery
+    const w = faultWindow(failureSeries({
+      connection_success: [1, 2, 3, 4, 5].map((t) => ({ t, count: 50, passes: t === 3 ? 45 : 50 })),
+      message_delivery: [1, 2, 3, 4, 5].map((t) => ({ t, count: 400, passes: t === 3 || t === 4 ? 380 : 400 })),
+    }), 2.4);
+    assert.deepEqual(w, { gap: { from: 2.4, to: 4 }, failedDuringFault: 5 + 20 + 20, recoverySeconds: 4 - 2.4 });
+  });
 });
 
 describe('concluding faults into records and metrics', () => {
