@@ -67,6 +67,7 @@ class WsDriver implements Driver {
   private readonly fanoutLatency: TrendHandle;
   private readonly pingLatency: TrendHandle;
   private readonly delivery: RateHandle;
+  private readonly deliveryReconnecting: RateHandle;
   private readonly connectionSuccess: RateHandle;
   private readonly publishAcked: RateHandle;
   private readonly pongReceived: RateHandle;
@@ -92,7 +93,8 @@ class WsDriver implements Driver {
     this.received = recorder.counter(M.wsMsgsReceived, tags);
     this.fanoutLatency = recorder.trend(M.messageLatency, { ...tags, kind: 'fanout' });
     this.pingLatency = recorder.trend(M.messageLatency, { ...tags, kind: 'ping' });
-    this.delivery = recorder.rate(M.messageDelivery, tags);
+    this.delivery = recorder.rate(M.messageDelivery, { ...tags, subscriber: 'connected' });
+    this.deliveryReconnecting = recorder.rate(M.messageDelivery, { ...tags, subscriber: 'reconnecting' });
     this.connectionSuccess = recorder.rate(M.connectionSuccess, tags);
     this.publishAcked = recorder.rate(M.checks, { ...tags, check: 'publish acknowledged' });
     this.pongReceived = recorder.rate(M.checks, { ...tags, check: 'pong received' });
@@ -103,7 +105,7 @@ class WsDriver implements Driver {
     let tracker: DeliveryTracker | null = null;
     if (this.config.subscribe) {
       const room = `room-${ctx.vu % this.config.rooms}`;
-      const t = this.dropped.resume(ctx.vu, this.deps.clock.now()) ?? new DeliveryTracker(this.delivery);
+      const t = this.dropped.resume(ctx.vu, this.deps.clock.now()) ?? new DeliveryTracker(this.delivery, this.deliveryReconnecting);
       tracker = t;
       client.onMessage = (m) => {
         const p = m['payload'] as { p?: unknown; s?: unknown; t?: unknown } | null;

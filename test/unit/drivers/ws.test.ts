@@ -49,8 +49,9 @@ describe('ws driver', () => {
 
   it('a dropped subscriber back within the timeout keeps its baseline, so what it missed while away counts; later or never dropped starts afresh', () => {
     const t = new Tally();
+    const away = new Tally();
     const dropped = new DroppedSubscribers(10_000);
-    const before = new DeliveryTracker(t);
+    const before = new DeliveryTracker(t, away);
     before.received('p1', 1);
     before.received('p1', 2);
     dropped.dropped(7, before, 1_000);
@@ -58,7 +59,8 @@ describe('ws driver', () => {
     const again = dropped.resume(7, 1_500)!;
     assert.equal(again, before);
     again.received('p1', 6); // 3, 4 and 5 were published while VU 7 reconnected
-    assert.deepEqual({ ok: t.ok, bad: t.bad }, { ok: 3, bad: 3 });
+    again.received('p1', 8); // 7 lost on the live connection
+    assert.deepEqual({ ok: t.ok, bad: t.bad, awayBad: away.bad, awayOk: away.ok }, { ok: 4, bad: 1, awayBad: 3, awayOk: 0 });
     assert.equal(dropped.resume(7, 1_600), null, 'resumed once');
     dropped.dropped(7, again, 2_000);
     assert.equal(dropped.resume(7, 12_001), null, 'back after the timeout: a fresh subscriber');
