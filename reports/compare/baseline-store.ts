@@ -80,6 +80,17 @@ export async function loadBaseline(dir: string, name: string): Promise<RunResult
   return runs.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
 }
 
+/** The runs of baseline `name`, oldest first, or none when it does not exist (a trend says so instead of failing). */
+export async function baselineRunsOrNone(dir: string, name: string): Promise<RunResult[]> {
+  checkBaselineName(name);
+  const files = await jsonFiles(path.join(dir, name)).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return [];
+    throw err;
+  });
+  const runs = await Promise.all(files.map((f) => readRunResult(path.join(dir, name, f))));
+  return runs.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+}
+
 async function jsonFiles(folder: string): Promise<string[]> {
   return (await readdir(folder)).filter((f) => f.endsWith('.json')).sort();
 }

@@ -29,6 +29,14 @@ export function parseGateFlags(f: GateFlags): { specs: MetricSpec[]; options: Co
   return { specs, options: { ...DEFAULT_COMPARE, maxRegression, confidence, seed, minSamples } };
 }
 
+/**
+ * Whether the gate fails: on a regression, and with `failOnInconclusive` also when the comparison
+ * could not decide (a gate that must prove "not slower" rather than fail only on proof of "slower").
+ */
+export function gateFails(verdict: 'regression' | 'inconclusive' | 'pass' | 'improved', failOnInconclusive = false): boolean {
+  return verdict === 'regression' || (failOnInconclusive && verdict === 'inconclusive');
+}
+
 /** `10%` or `0.1` -> 0.1; throws CompareError for negatives and non-numbers. */
 function fraction(text: string, flag: string, hint: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(text);

@@ -8,8 +8,10 @@ import { Command } from 'commander';
 import { DEFAULT_BASELINE_DIR, loadBaseline } from '../../../reports/compare/baseline-store.ts';
 import { CompareError } from '../../../reports/compare/compare-error.ts';
 import { compareRuns, type Comparison } from '../../../reports/compare/compare-runs.ts';
+import type { MetricSpec } from '../../../reports/compare/metric-samples.ts';
 import { COMPARISON_HEADER, comparisonFacts, comparisonRow } from '../../../reports/compare/comparison-rows.ts';
-import { GATE_DEFAULTS, parseGateFlags, type GateFlags } from '../../../reports/compare/gate-options.ts';
+import { gateFails, GATE_DEFAULTS, parseGateFlags, type GateFlags } from '../../../reports/compare/gate-options.ts';
+import { renderHtmlReport } from '../../../reports/render/html/html-report.ts';
 import { overallVerdict, renderComparisonMarkdown } from '../../../reports/compare/markdown-comparison.ts';
 import { readRunResult, RunResultError } from '../../../reports/read-run-result.ts';
 import type { RunResult } from '../../../reports/run-result.ts';
@@ -17,7 +19,7 @@ import { textTable } from '../../../reports/render/text-table.ts';
 import { CaplabError } from '../../errors.ts';
 import { ExitCode } from '../exit-codes.ts';
 
-interface CompareOpts extends GateFlags { baseline: string; dir: string; markdown?: string; json?: boolean }
+interface CompareOpts extends GateFlags { baseline: string; dir: string; markdown?: string; json?: boolean; failOnInconclusive?: boolean; html?: string }
 
 const collect = (v: string, prev: string[] | undefined): string[] => [...(prev === GATE_DEFAULTS.metric || prev === undefined ? [] : prev), v];
 
@@ -39,7 +41,9 @@ export function compareCommand(): Command {
       .description('judge new run(s) against a stored baseline; exit 4 on a regression, 0 otherwise')
       .argument('<new...>', 'result.json file(s) of the new build (several: runs of the same scenario)')
       .requiredOption('--baseline <name|result.json>', 'a baseline saved with `caplab baseline save`, or a result.json')
-      .option('--dir <dir>', 'directory of saved baselines', DEFAULT_BASELINE_DIR),
+      .option('--dir <dir>', 'directory of saved baselines', DEFAULT_BASELINE_DIR)
+      .option('--fail-on-inconclusive', 'exit 4 also when a comparison is inconclusive (the gate then needs proof of "not slower", not only of "slower")')
+      .option('--html <file>', 'also write report.html of the (first) new run with the trend across the baseline\'s stored runs, this run marked'),
   ).action(async (files: string[], o: CompareOpts) => {
     const { specs, options } = await gateOrUsage(() => parseGateFlags(o));
     const fresh = await Promise.all(files.map(readOrUsage));
@@ -47,7 +51,10 @@ export function compareCommand(): Command {
     const comparisons = await Promise.all(specs.map((s) => gateOrUsage(() => compareRuns(base, fresh, s, options))));
     const title = `caplab compare: ${fresh[0]!.scenario} against ${o.baseline.endsWith('.json') ? o.baseline : `baseline ${o.baseline}`}`;
     await printComparisons(title, comparisons, o);
-    process.exitCode = overallVerdict(comparisons) === 'regression' ? ExitCode.Regression : ExitCode.Good;
+    const verdict = overallVerdict(comparisons);
+    if (o.html !== undefined) await writeTrendReport(o.html, fresh[0]!, base, o.baseline, o.baseline.endsWith('.json') ? '.' : o.dir, specs, o.json !== true);
+    if (verdict === 'inconclusive' && o.failOnInconclusive && !o.json) process.stdout.write('fails: inconclusive under --fail-on-inconclusive (exit 4)\n');
+    process.exitCode = gateFails(verdict, o.failOnInconclusive) ? ExitCode.Regression : ExitCode.Good;
   });
 }
 
@@ -82,6 +89,15 @@ export async function gateOrUsage<T>(f: () => T | Promise<T>): Promise<T> {
     if (err instanceof RunResultError) throw new CaplabError(err.code, err.detail, { hint: err.hint });
     throw err;
   }
+}
+
+/** report.html of `run` with the trend across the baseline's runs (the compared metrics' statistics). */
+async function writeTrendReport(file: string, run: RunResult, baseRuns: RunResult[], baseline: string, dir: string, metrics: MetricSpec[], say: boolean): Promise<void> {
+  const html = await renderHtmlReport(run, { failOn: 'critical', trend: { baseline, dir, runs: baseRuns, metrics } });
+  await writeFile(file, html).catch((err: unknown) => {
+    throw new CaplabError('CAPLAB_ERR_OUTPUT_WRITE', `${file}: ${(err as Error).message}`, { cause: err });
+  });
+  if (say) process.stdout.write(`wrote ${file}\n`);
 }
 
 async function readOrUsage(file: string): Promise<RunResult> {

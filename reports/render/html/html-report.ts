@@ -25,6 +25,8 @@ import { htmlTable } from './html-table.ts';
 import { interactiveScripts } from './interactive.ts';
 import { PAGE_CSS } from './page-style.ts';
 import { sweepTables } from './sweep-table.ts';
+import { trendSection } from './trend-section.ts';
+import type { TrendInput } from './trend-points.ts';
 import { verdictReasons, verdictTable } from './verdict-table.ts';
 
 /** Options of the HTML renderer: the common ones plus how to size a capacity sweep. */
@@ -33,6 +35,8 @@ export interface HtmlReportOptions extends RenderOptions {
   capacity?: CapacityOptions;
   /** inline the vega libraries for interactive charts (default true); false gives a static page of ~1/10 the size */
   interactive?: boolean;
+  /** a named baseline's stored runs: adds the trend across them, this run marked */
+  trend?: TrendInput;
 }
 
 /** Renders report.html for a run. */
@@ -50,6 +54,7 @@ export async function renderHtmlReport(result: RunResult, opts: HtmlReportOption
     verdictReasons(result),
     verdictTable(result, opts),
     timeCharts.length > 0 ? `<section id="over-time"><h2>Over time</h2>\n${await figures(timeCharts)}\n</section>` : '',
+    opts.trend ? await trendHtml(trendSection(opts.trend, result), figures) : '',
     faultsSection(result.faults),
     result.sweeps && result.sweeps.length > 0
       ? `<section id="capacity"><h2>Capacity</h2>\n${await figures(sweepCharts)}\n${sweepTables(result.sweeps)}\n${await figures(capacityCharts)}\n${capacitySection(capacity)}\n</section>`
@@ -76,6 +81,11 @@ ${interactive ? interactiveScripts() : ''}
 </body>
 </html>
 `;
+}
+
+async function trendHtml(t: ReturnType<typeof trendSection>, figures: (charts: ReportChart[]) => Promise<string>): Promise<string> {
+  const charts = t.charts.length > 0 ? `\n${await figures(t.charts)}` : '';
+  return `<section id="trend"><h2>Trend across stored runs</h2>\n${t.before}${charts}${t.after ? `\n${t.after}` : ''}\n</section>`;
 }
 
 /** Runs the capacity model; a model that throws is reported in the page instead of losing the report. */
