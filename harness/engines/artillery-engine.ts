@@ -37,11 +37,10 @@ export function createArtilleryEngine(config: ArtilleryEngineConfig, deps: Drive
 
 async function driveArtillery(config: ArtilleryEngineConfig, url: string, deps: DriverDeps, run: EngineRun): Promise<EngineOutcome> {
   const workload = deps.tags['workload'] ?? 'artillery';
-  const notes = [`${workload} ${ARTILLERY_NOTE}`];
   if (run.shard.count > 1) {
     throw new CaplabError('CAPLAB_ERR_USAGE', `workload ${workload}: an artillery workload runs as one artillery process and cannot be split over load generators`, { hint: 'run it without --load-generators' });
   }
-  if (run.signal.aborted) return { iterations: 0, dropped: 0, interrupted: 0, notes };
+  if (run.signal.aborted) return { iterations: 0, dropped: 0, interrupted: 0 };
   const bin = locateArtillery({ ...(config.bin !== undefined ? { bin: path.resolve(deps.baseDir, config.bin) } : {}), fromDir: deps.baseDir });
   if (bin === null) {
     throw new CaplabError('CAPLAB_ERR_TOOL_MISSING', config.bin !== undefined
@@ -58,7 +57,7 @@ async function driveArtillery(config: ArtilleryEngineConfig, url: string, deps: 
   try {
     const r = await runArtillery({ bin, script, reportFile, target: url, timeoutMs: run.durationMs + config.timeout, signal: run.signal });
     // Stopped by caplab (SIGINT, abortOnCritical, the warm-up's end): Artillery wrote no report.
-    if (run.signal.aborted) return { iterations: 0, dropped: 0, interrupted: 0, notes };
+    if (run.signal.aborted) return { iterations: 0, dropped: 0, interrupted: 0 };
     if (!existsSync(reportFile)) {
       const why = r.timedOut ? `was stopped after ${(run.durationMs + config.timeout) / 1000} s (duration + timeout)` : `exited with code ${r.exitCode}`;
       throw new CaplabError('CAPLAB_ERR_IMPORT', `workload ${workload}: artillery ${why} without writing its report${tail(r.stderr || r.stdout)}`, {
@@ -73,7 +72,6 @@ async function driveArtillery(config: ArtilleryEngineConfig, url: string, deps: 
       interrupted: 0,
       // Artillery's own span, so the achieved rate is over the time it was sending.
       ...(ingested.durationSeconds > 0 ? { activeMs: ingested.durationSeconds * 1000 } : {}),
-      notes,
       series: artillerySeries(periods, zeroMs),
     };
   } finally {

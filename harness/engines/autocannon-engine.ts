@@ -58,11 +58,9 @@ export function createAutocannonEngine(config: AutocannonConfig, deps: DriverDep
 }
 
 async function driveAutocannon(config: AutocannonConfig, url: string, deps: DriverDeps, run: EngineRun): Promise<EngineOutcome & { autocannon: AutocannonCounts | null }> {
-  const workload = deps.tags['workload'] ?? 'autocannon';
-  const notes = [`${workload} ${AUTOCANNON_NOTE}`];
   // Connections are striped over load-generator processes like VUs; a share of 0 sits it out.
   const connections = stripeShare(config.connections, run.shard);
-  if (connections === 0 || run.signal.aborted) return { iterations: 0, dropped: 0, interrupted: 0, notes, autocannon: null };
+  if (connections === 0 || run.signal.aborted) return { iterations: 0, dropped: 0, interrupted: 0, autocannon: null };
   const tags = httpBaseTags(deps.tags, config.name, config.method);
   const checks = compileChecks(config.checks);
   const http = new HttpMetrics(deps.recorder, tags, checks);
@@ -102,7 +100,7 @@ async function driveAutocannon(config: AutocannonConfig, url: string, deps: Driv
       onAbort = () => instance.stop();
       run.signal.addEventListener('abort', onAbort, { once: true });
     });
-    return { iterations: counts.totalCompletedRequests + counts.errors * config.pipelining, dropped: 0, interrupted: 0, notes, autocannon: counts };
+    return { iterations: counts.totalCompletedRequests + counts.errors * config.pipelining, dropped: 0, interrupted: 0, autocannon: counts };
   } finally {
     run.signal.removeEventListener('abort', onAbort);
     run.onVUs?.(0);

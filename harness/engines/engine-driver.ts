@@ -20,11 +20,9 @@ export interface EngineRun {
   onVUs?: (vus: number) => void;
 }
 
-/** An engine's outcome: the executor's, plus what the run must show about how it was measured. */
+/** An engine's outcome: the executor's, plus the series of an engine that reports only at its end. */
 export interface EngineOutcome extends ExecutorOutcome {
-  /** sentences for the report: how this engine measured (e.g. latency from the send) and what is approximate */
-  notes: string[];
-  /** per-window series that replace the live ones for these metrics (an engine that reports only at its end) */
+  /** per-window series that replace the live ones for these metrics */
   series?: Record<string, SeriesPoint[]>;
 }
 
@@ -37,9 +35,10 @@ export function engineOf(driver: Driver): EngineDriver | null {
   return typeof (driver as Partial<EngineDriver>).drive === 'function' ? (driver as EngineDriver) : null;
 }
 
-/** An engine's notes and series, when the outcome came from one. */
-export function engineOutcomeOf(outcome: ExecutorOutcome): EngineOutcome | null {
-  return Array.isArray((outcome as Partial<EngineOutcome>).notes) ? (outcome as EngineOutcome) : null;
+/** The series an engine reported at its end, if any (outcomes merged over shards keep only counts). */
+export function engineSeriesOf(outcome: ExecutorOutcome): Record<string, SeriesPoint[]> | null {
+  const series = (outcome as EngineOutcome).series;
+  return series !== undefined && series !== null && typeof series === 'object' ? series : null;
 }
 
 /** The per-iteration side of an engine driver: never called, since the engine runs its own loop. */
