@@ -42,7 +42,7 @@ function builtin(group: string, version: string, kind: string, plural: string, n
 
 const DEPLOYMENT_SCALE: ScaleSpec = { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.status.selector' };
 
-/** The built-in types: enough of core, apps, coordination, events, apiextensions, rbac, policy and autoscaling for controllers, kubectl and the manifests. */
+/** The built-in types: enough of core, apps, batch, coordination, events, apiextensions, rbac, policy and autoscaling for controllers, kubectl and the manifests. */
 export const BUILTIN_TYPES: readonly ResourceType[] = [
   builtin('', 'v1', 'Namespace', 'namespaces', false, { shortNames: ['ns'], subresources: { status: true } }),
   builtin('', 'v1', 'Pod', 'pods', true, { shortNames: ['po'], categories: ['all'], subresources: { status: true } }),
@@ -53,6 +53,8 @@ export const BUILTIN_TYPES: readonly ResourceType[] = [
   builtin('', 'v1', 'ServiceAccount', 'serviceaccounts', true, { shortNames: ['sa'] }),
   builtin('', 'v1', 'Event', 'events', true, { shortNames: ['ev'] }),
   builtin('apps', 'v1', 'Deployment', 'deployments', true, { shortNames: ['deploy'], categories: ['all'], subresources: { status: true, scale: DEPLOYMENT_SCALE } }),
+  // stored so Jobs apply (the load generators' Indexed Job); the local kubelet does not run them
+  builtin('batch', 'v1', 'Job', 'jobs', true, { categories: ['all'], subresources: { status: true } }),
   builtin('coordination.k8s.io', 'v1', 'Lease', 'leases', true),
   builtin('events.k8s.io', 'v1', 'Event', 'events', true, { shortNames: ['ev'] }),
   builtin('apiextensions.k8s.io', 'v1', 'CustomResourceDefinition', 'customresourcedefinitions', false, { shortNames: ['crd', 'crds'], subresources: { status: true } }),

@@ -10,6 +10,7 @@ import { parseAllDocuments } from 'yaml';
 import type { Endpoints } from '../../harness/drivers/driver.ts';
 import { CaplabError } from '../../harness/errors.ts';
 import type { Cluster, ClusterSpec, ComponentSpec, FaultSpec, ResourceSampler } from '../cluster.ts';
+import { KubeLoadGeneratorLauncher } from './kube-load-generators.ts';
 import { resolveAll } from '../component-refs.ts';
 import { Ready } from '../readiness.ts';
 import type { Exposer } from './kube-exposers.ts';
@@ -49,6 +50,10 @@ export class KubeCluster implements Cluster {
   private readonly lifetime = new AbortController();
   private readonly deployed: ComponentSpec[] = [];
   private readonly metrics: KubeMetricsSampler;
+  /** `--load-generators`: an Indexed Job per workload, handed the components' cluster DNS names */
+  readonly loadGenerators: KubeLoadGeneratorLauncher;
+  /** every deployed component as pods reach it: cluster DNS, or the url: it names */
+  private readonly inClusterEndpoints: Record<string, string> = {};
   private templates: Templates | undefined;
   private namespaceMade = false;
   private downPromise: Promise<void> | undefined;
@@ -57,6 +62,10 @@ export class KubeCluster implements Cluster {
     this.o = options;
     this.provider = options.provider;
     this.metrics = new KubeMetricsSampler(options.kubectl, options.namespace, options.runId, () => this.deployed.map((c) => c.name));
+    this.loadGenerators = new KubeLoadGeneratorLauncher({
+      kubectl: options.kubectl, namespace: options.namespace, runId: options.runId, endpoints: () => ({ ...this.inClusterEndpoints }),
+      ...(options.image !== undefined ? { image: options.image } : {}),
+    });
   }
 
   async deploy(components: ComponentSpec[]): Promise<Endpoints> {
@@ -78,6 +87,7 @@ export class KubeCluster implements Cluster {
     });
     await kubectl.apply(objects, signal);
     this.deployed.push(...references);
+    for (const c of components) this.inClusterEndpoints[c.name] = inCluster[c.name]!;
 
     const endpoints: Record<string, string> = {};
     for (const c of components) if (c.url !== undefined) endpoints[c.name] = c.url;
@@ -127,6 +137,7 @@ export class KubeCluster implements Cluster {
       const failures: unknown[] = [];
       const step = async (what: () => Promise<unknown>): Promise<void> => { try { await what(); } catch (err) { failures.push(err); } };
       await step(() => this.o.exposer.close());
+      await step(() => this.loadGenerators.close());
       const { kubectl, namespace, runId } = this.o;
       if (this.o.deleteNamespace && this.namespaceMade) {
         await step(() => kubectl.run(['delete', 'namespace', namespace, '--ignore-not-found', '--wait=true', '--timeout=180s']));

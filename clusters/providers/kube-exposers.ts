@@ -80,31 +80,36 @@ export class PortForwardExposer implements Exposer {
     this.forwards.clear();
   }
 
-  /** Starts the forward (`localPort` 0: kubectl picks) and resolves with the local port once it listens. */
-  private forward(name: string, localPort: number, scheme: string, signal: AbortSignal): Promise<number> {
-    return new Promise((resolve, reject) => {
-      const output: string[] = [];
-      let settled = false;
-      const finish = (err: Error | null, port?: number): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        signal.removeEventListener('abort', onAbort);
-        if (err) { void command.stop(); reject(err); } else resolve(port!);
-      };
-      const command = this.kubectl.start(['port-forward', '-n', this.namespace, '--address', '127.0.0.1', `svc/${name}`, `${localPort === 0 ? '' : localPort}:${CONTAINER_PORT}`], (line) => {
-        output.push(line);
-        const m = FORWARDING.exec(line);
-        if (m) {
-          const port = Number(m[1]);
-          this.forwards.set(name, { command, port, scheme });
-          finish(null, port);
-        }
-      });
-      const onAbort = (): void => finish(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
-      const timer = setTimeout(() => finish(new CaplabError('CAPLAB_ERR_KUBE_DEPLOY', `kubectl port-forward svc/${name} did not listen within ${FORWARD_TIMEOUT_MS / 1000} s: ${output.slice(-3).join(' | ') || 'no output'}`)), FORWARD_TIMEOUT_MS);
-      signal.addEventListener('abort', onAbort, { once: true });
-      void command.exited.then((code) => finish(new CaplabError('CAPLAB_ERR_KUBE_DEPLOY', `kubectl port-forward svc/${name} exited ${code}: ${output.slice(-3).join(' | ') || 'no output'}`)));
-    });
+  private async forward(name: string, localPort: number, scheme: string, signal: AbortSignal): Promise<number> {
+    const { command, port } = await portForward(this.kubectl, this.namespace, `svc/${name}`, localPort, CONTAINER_PORT, signal);
+    this.forwards.set(name, { command, port, scheme });
+    return port;
   }
+}
+
+/**
+ * `kubectl port-forward <target> <localPort>:<remotePort>` on 127.0.0.1 (`localPort` 0: kubectl
+ * picks); resolves once it listens, with the local port and the command to stop it.
+ */
+export function portForward(kubectl: Kubectl, namespace: string, target: string, localPort: number, remotePort: number, signal: AbortSignal): Promise<{ command: BackgroundCommand; port: number }> {
+  return new Promise((resolve, reject) => {
+    const output: string[] = [];
+    let settled = false;
+    const finish = (err: Error | null, port?: number): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      if (err) { void command.stop(); reject(err); } else resolve({ command, port: port! });
+    };
+    const command = kubectl.start(['port-forward', '-n', namespace, '--address', '127.0.0.1', target, `${localPort === 0 ? '' : localPort}:${remotePort}`], (line) => {
+      output.push(line);
+      const m = FORWARDING.exec(line);
+      if (m) finish(null, Number(m[1]));
+    });
+    const onAbort = (): void => finish(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
+    const timer = setTimeout(() => finish(new CaplabError('CAPLAB_ERR_KUBE_DEPLOY', `kubectl port-forward ${target} did not listen within ${FORWARD_TIMEOUT_MS / 1000} s: ${output.slice(-3).join(' | ') || 'no output'}`)), FORWARD_TIMEOUT_MS);
+    signal.addEventListener('abort', onAbort, { once: true });
+    void command.exited.then((code) => finish(new CaplabError('CAPLAB_ERR_KUBE_DEPLOY', `kubectl port-forward ${target} exited ${code}: ${output.slice(-3).join(' | ') || 'no output'}`)));
+  });
 }
