@@ -158,18 +158,30 @@ async function run(c: CapacitySweepConfig, ctx: ExecutorContext): Promise<Execut
   try {
     while ('rate' in next && !signal.aborted) {
       // Each step starts on a whole second, so its windows line up with the run's 1 s windows.
-      const stepStart = Math.max(0, Math.ceil((clock.now() - startAt) / 1000 - 1e-9)) * 1000;
+      const wholeSecond = (): number => Math.max(0, Math.ceil((clock.now() - startAt) / 1000 - 1e-9)) * 1000;
+      let stepStart = wholeSecond();
       await clock.sleepUntil(startAt + stepStart, signal);
       if (signal.aborted) break;
-      // A connection step opens (or closes) its connections first, in whole seconds before its settle.
-      const rampMs = connections ? connections.rampMs(next.rate) : 0;
-      const fromMs = stepStart + rampMs + settleMs;
+      // A connection step opens (or closes) its connections first; its settle starts on the whole
+      // second after they are held, and the run judges the connect metrics from the ramp's start.
+      let rampFromMs: number | undefined;
+      if (connections) {
+        rampFromMs = stepStart;
+        const bound = Math.ceil(connections.rampBoundMs(next.rate) / 1000) * 1000 + 1000;
+        ctx.sweep?.ramp?.({ index: judged.length, fromMs: rampFromMs, untilMs: rampFromMs + bound + settleMs + measureMs });
+        await connections.ramp(next.rate);
+        if (signal.aborted) break;
+        stepStart = wholeSecond();
+        await clock.sleepUntil(startAt + stepStart, signal);
+        if (signal.aborted) break;
+      }
+      const fromMs = stepStart + settleMs;
       const verdict = ctx.sweep?.step(connections
-        ? { index: judged.length, targetRate: c.publishRate ?? 0, targetConnections: next.rate, rampFromMs: stepStart, fromMs, toMs: fromMs + measureMs }
+        ? { index: judged.length, targetRate: c.publishRate ?? 0, targetConnections: next.rate, rampFromMs: rampFromMs!, fromMs, toMs: fromMs + measureMs }
         : { index: judged.length, targetRate: next.rate, fromMs, toMs: fromMs + measureMs });
       if (connections) {
-        await connections.step(next.rate, rampMs + settleMs + measureMs);
-        activeMs += rampMs + settleMs + measureMs;
+        await connections.hold(settleMs + measureMs);
+        activeMs += clock.now() - startAt - rampFromMs!;
       } else {
         // Its own arrival loop per step: the step ends by waiting for its iterations in flight (up to
         // gracefulStop), so an overloaded step's backlog is not measured as the next step's latency.

@@ -2,13 +2,14 @@
  * The steps of a connection sweep (`capacity-sweep` with `load: connections`): one
  * ConnectionHolder (hold-connections' machinery) lives through the whole sweep and each step moves
  * its target, so a step from 2,000 to 4,000 opens 2,000 more instead of reopening 4,000. A step
- * first ramps for the whole seconds opening the difference takes at connectRate (attempts are
- * paced, so that is when they have all been made), then settles and is measured like any sweep
- * step, with the count held. Opening connections is its own load, so the ramp is left out of the
- * measured window, except for the connect metrics, which the run judges from the ramp's start
- * (sweep-recorder.ts). An optional publish rate runs the driver's iterations (publishes) through
- * the whole step, so delivery latency is judged with the connections held, as seed 004's table
- * pairs connections with message latency.
+ * first ramps until the count is held (or until opening the difference at connectRate plus one
+ * connectTimeout has passed: refusals are then the step's finding, not a reason to wait for
+ * ever), then settles and is measured like any sweep step, with the count held. Opening
+ * connections is its own load, so the ramp is left out of the measured window, except for the
+ * connect metrics, which the run judges from the ramp's start (sweep-recorder.ts). An optional
+ * publish rate runs the driver's iterations (publishes) from the end of the ramp through the
+ * settle and measured time, so delivery latency is judged with the connections held, as seed
+ * 004's table pairs connections with message latency.
  */
 import { ArrivalSchedule } from './arrival-schedule.ts';
 import { runArrivals } from './arrival-loop.ts';
@@ -43,17 +44,23 @@ export class ConnectionSteps {
     this.holding = this.holder.run();
   }
 
-  /** Whole seconds (ms) the ramp to `connections` takes at connectRate from what is held now; 0 going down. */
-  rampMs(connections: number): number {
+  /** The longest a ramp to `connections` may take from what is held now (ms): opening the difference at connectRate, plus one connectTimeout. */
+  rampBoundMs(connections: number): number {
     const more = Math.max(0, connections - this.holder.held);
-    return Math.ceil(more / this.c.connectRate - 1e-9) * 1000;
+    return (more * 1000) / this.c.connectRate + this.c.connectTimeout;
   }
 
-  /** Moves the held count to `connections` and holds it for `ms` (ramp, settle and measured time), publishing at publishRate when set. */
-  async step(connections: number, ms: number): Promise<void> {
+  /** Moves the held count to `connections` and waits until it is held, or at most rampBoundMs. */
+  async ramp(connections: number): Promise<void> {
+    const deadline = this.ctx.clock.now() + this.rampBoundMs(connections);
+    this.holder.setTarget(connections);
+    await this.holder.whenHeld(deadline);
+  }
+
+  /** Holds the count for `ms` (settle and measured time), publishing at publishRate when set. */
+  async hold(ms: number): Promise<void> {
     const { clock, signal } = this.ctx;
     const end = clock.now() + ms;
-    this.holder.setTarget(connections);
     // The VU count progress shows is the held connections; the publishers' few VUs stay out of it.
     const { onVUs: _, ...publishCtx } = this.ctx;
     const rate = this.c.publishRate;

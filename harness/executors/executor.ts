@@ -31,7 +31,7 @@ export interface SweepStepPlan {
   targetRate: number;
   /** a connection step (`load: connections`): connections held through the step */
   targetConnections?: number;
-  /** a connection step: when its ramp started (ms, whole seconds); the connect metrics are judged from here */
+  /** a connection step: when its ramp started (ms, whole seconds; announced through SweepSink.ramp); the connect metrics are judged from here */
   rampFromMs?: number;
   /** measured window, ms since the executor started (whole seconds, so it maps onto the 1 s windows) */
   fromMs: number;
@@ -42,6 +42,12 @@ export interface SweepStepPlan {
 export interface SweepSink {
   /** a step has started; resolves with the worst threshold level over its measured window once the run has closed that window */
   step(step: SweepStepPlan): Promise<Level>;
+  /**
+   * a connection step's ramp starts at `fromMs` (whole seconds) and ends by `untilMs` at the latest
+   * (its measured window too): its connect metrics are judged from here, once step() announces the
+   * window that follows the ramp
+   */
+  ramp?(ramp: { index: number; fromMs: number; untilMs: number }): void;
   /** the sweep is over; `stopReason` says why in one sentence */
   ended(summary: { mode: 'steps' | 'auto'; stopReason: string }): void;
 }

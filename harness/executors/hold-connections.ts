@@ -103,6 +103,8 @@ export class ConnectionHolder {
   private endedEarly = 0;
   private interrupted = 0;
   private stopped = false;
+  /** whenHeld() callers, checked whenever the open count changes */
+  private readonly waiters = new Set<() => void>();
 
   constructor(private readonly config: HoldConnectionsConfig, private readonly ctx: ExecutorContext, private readonly external?: ExternalTarget) {
     this.count = external ? new SetCount(external.max) : countOf(config);
@@ -176,11 +178,35 @@ export class ConnectionHolder {
     if (!(this.count instanceof SetCount)) throw new Error('setTarget needs a ConnectionHolder made with an ExternalTarget');
     this.count.value = Math.max(0, Math.min(this.count.max, Math.round(n)));
     this.kick();
+    this.notify();
   }
 
   /** Connections open now. */
   get held(): number {
     return this.open.length;
+  }
+
+  /** Resolves once the target is held (or the holder stopped), or at `deadline` (clock ms), whichever is first. */
+  whenHeld(deadline: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = new AbortController();
+      const done = (): void => {
+        if (timer.signal.aborted) return;
+        timer.abort();
+        this.waiters.delete(check);
+        resolve();
+      };
+      const check = (): void => {
+        if (this.stopped || this.open.length >= stripeShare(this.count.at(this.ctx.clock.now() - this.startAt), this.config.segment)) done();
+      };
+      this.waiters.add(check);
+      check();
+      if (!timer.signal.aborted) void this.ctx.clock.sleepUntil(deadline, timer.signal).then(done);
+    });
+  }
+
+  private notify(): void {
+    for (const w of [...this.waiters]) w();
   }
 
   /** Sets the gauges to the open count again, so a steady count is in every window that asks (gauges report only when set). */
@@ -297,6 +323,7 @@ export class ConnectionHolder {
     this.openGauge.set(n);
     this.vusGauge.set(n);
     this.ctx.onVUs?.(n);
+    this.notify();
   }
 }
 

@@ -41,6 +41,8 @@ export class SweepRecorder {
   private readonly steps: SweepStep[] = [];
   private mode: SweepResult['mode'] = 'steps';
   private connections = false;
+  /** connection steps' ramp spans, by step index, tracked from the ramp's start (see ramp()) */
+  private readonly ramps = new Map<number, SpanViews>();
   private stopReason = 'the run ended before the sweep did';
 
   constructor(private readonly o: SweepRecorderOptions) {}
@@ -52,19 +54,31 @@ export class SweepRecorder {
       const to = (this.o.startTimeMs + plan.toMs) / 1000;
       if (plan.targetConnections !== undefined) this.connections = true;
       this.started.push({ at: from - (this.o.settleMs ?? 0) / 1000, rate: plan.targetRate });
-      // A window is drained a few ms after its boundary (the tick samples resources first), so the
-      // first connections of a ramp that starts on a boundary can land in the window before it: the
-      // connect metrics are judged from that window on (it follows the previous step's verdict, so
-      // it holds nothing of that step's ramp).
-      const rampFrom = plan.rampFromMs === undefined ? from : (this.o.startTimeMs + plan.rampFromMs) / 1000 - 1;
-      const ramp = rampFrom < from ? this.o.aggregate.trackSpan(rampFrom, to) : null;
+      const announced = this.ramps.get(plan.index);
+      this.ramps.delete(plan.index);
+      const ramp = announced ?? (plan.rampFromMs === undefined ? null : this.o.aggregate.trackSpan(this.rampStart(plan.rampFromMs), to));
       this.pending.push({ plan, span: this.o.aggregate.trackSpan(from, to), ramp, resolve });
     }),
+    // The ramp's length is not known when it starts, so its span is tracked to a bound past any
+    // window the step can have; it is judged when the step's window closes, with the windows so far.
+    ramp: (r) => {
+      this.ramps.set(r.index, this.o.aggregate.trackSpan(this.rampStart(r.fromMs), (this.o.startTimeMs + r.untilMs) / 1000));
+    },
     ended: (summary) => {
       this.mode = summary.mode;
       this.stopReason = summary.stopReason;
     },
   };
+
+  /**
+   * Where a ramp starting at executor ms `fromMs` is judged from, in run seconds. A window is drained
+   * a few ms after its boundary (the tick samples resources first), so the first connections of a
+   * ramp that starts on a boundary can land in the window before it: the connect metrics are judged
+   * from that window on (it follows the previous step's verdict, so holds nothing of that step's ramp).
+   */
+  private rampStart(fromMs: number): number {
+    return (this.o.startTimeMs + fromMs) / 1000 - 1;
+  }
 
   /** The load offered at `t` seconds into the run (the latest step started by then), for progress; undefined before the first. */
   currentRate(t: number): number | undefined {

@@ -13,12 +13,14 @@ const config = (over: Record<string, unknown>): CapacitySweepConfig =>
 /** A sink that judges a step by its rate, a little after its window ends (as the run's tick does). */
 class FakeSink implements SweepSink {
   readonly steps: SweepStepPlan[] = [];
+  readonly ramps: { index: number; fromMs: number; untilMs: number }[] = [];
   summary: { mode: string; stopReason: string } | null = null;
   constructor(private readonly clock: TestClock, private readonly levelAt: (rate: number) => Level) {}
   step(plan: SweepStepPlan): Promise<Level> {
     this.steps.push(plan);
     return this.clock.sleepUntil(plan.toMs + 5).then(() => this.levelAt(plan.targetRate));
   }
+  ramp(r: { index: number; fromMs: number; untilMs: number }): void { this.ramps.push(r); }
   ended(summary: { mode: 'steps' | 'auto'; stopReason: string }): void { this.summary = summary; }
 }
 
@@ -161,17 +163,20 @@ describe('capacity-sweep executor, load: connections', () => {
     await clock.runUntilIdle();
     const out = await run;
     assert.deepEqual(sink.steps.map((s) => [s.index, s.targetConnections, s.targetRate]), [[0, 10, 10], [1, 30, 10], [2, 5, 10]]);
-    // Each step ramps for the whole seconds its new connections take at 100/s (10 and 20: 1 s each,
-    // closing 25: none), then settles 1 s; a step starts on the whole second after the last verdict.
+    // A step ramps from the whole second after the last verdict until its count is held (10 at 100/s:
+    // 91 ms; 20 more: 191 ms; closing 25: at once), then settles 1 s from the next whole second.
     assert.deepEqual(sink.steps.map((s) => [s.rampFromMs, s.fromMs, s.toMs]), [[0, 2_000, 4_000], [5_000, 7_000, 9_000], [10_000, 11_000, 13_000]]);
+    // each ramp is announced as it starts, bounded by opening its connections at connectRate plus a connectTimeout
+    assert.deepEqual(sink.ramps.map((r) => [r.index, r.fromMs, r.untilMs - r.fromMs]), [[0, 0, 11_000 + 1_000 + 3_000], [1, 5_000, 11_000 + 1_000 + 3_000], [2, 10_000, 10_000 + 1_000 + 3_000]]);
     assert.deepEqual(openDuring, [10, 30, 5]);
     assert.equal(driver.attempts.length, 30, 'the step to 30 opened 20 more, it did not reopen the first 10');
     assert.ok(driver.attempts.slice(10).every((a) => a.startedAt >= 5_000 && a.startedAt < 5_200));
     assert.equal(driver.held.filter((h) => h.closedAt === 10_000).length, 25, 'the step down to 5 closed 25 as it started');
     assert.equal(driver.open, 0);
-    // 10/s through each whole step: ramp, settle and measured time
-    assert.deepEqual(sink.steps.map((s) => driver.published.filter((p) => p >= s.rampFromMs! && p < s.toMs).length), [40, 40, 30]);
-    assert.equal(out.iterations, 30 + 110);
+    // 10/s through each step's settle and measured time, once its connections are held
+    assert.deepEqual(sink.steps.map((s) => driver.published.filter((p) => p >= s.fromMs - 1_000 && p < s.toMs).length), [30, 30, 30]);
+    assert.equal(driver.published.length, 90);
+    assert.equal(out.iterations, 30 + 90);
     const m = new Recorded(t.registry);
     assert.deepEqual([m.count('connection_success'), m.passes('connection_success')], [30, 30]);
     assert.equal(m.gauge('connections_open').max, 30);
@@ -201,8 +206,9 @@ describe('capacity-sweep executor, load: connections', () => {
     t.abort.abort();
     await clock.runUntilIdle();
     const out = await run;
-    // announced at 0 with its ramp (10 s at 100/s) before the window; 51 attempts by 505 ms
-    assert.deepEqual(sink.steps.map((s) => [s.rampFromMs, s.fromMs]), [[0, 11_000]]);
+    // the ramp (10 s at 100/s + 10 s timeout) was announced, its window never: 51 attempts by 505 ms
+    assert.deepEqual(sink.ramps, [{ index: 0, fromMs: 0, untilMs: 20_000 + 1_000 + 1_000 + 4_000 }]);
+    assert.equal(sink.steps.length, 0);
     assert.equal(out.iterations, 51);
     assert.equal(driver.open, 0);
     assert.equal(sink.summary!.stopReason, 'the run was stopped before the sweep ended');

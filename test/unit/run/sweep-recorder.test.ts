@@ -69,6 +69,8 @@ describe('SweepRecorder', () => {
     const agg = new MetricsAggregate();
     const connectSpecs = toThresholdSpecs(thresholdsSchema.parse({ connection_success: ['rate > 99%'], connecting: ['p(95) < 100ms'] }));
     const rec = new SweepRecorder({ workload: 'w', startTimeMs: 0, aggregate: agg, specs: connectSpecs, profile: 'none', components: [] });
+    // the ramp is announced as it starts; its window once the count is held
+    rec.sink.ramp!({ index: 0, fromMs: 1_000, untilMs: 20_000 });
     const step = rec.sink.step({ index: 0, targetRate: 0, targetConnections: 100, rampFromMs: 1_000, fromMs: 2_000, toMs: 4_000 });
     const r = new MetricsRegistry();
     for (let t = 1; t <= 4; t++) {
