@@ -9,6 +9,7 @@
  * request (the worker's one 'close' listener calls clientClosed()).
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Dispatcher } from 'undici';
 import type { Outcome } from './proxy-ipc.ts';
 import type { Upstream, UpstreamSet } from './upstream-set.ts';
@@ -26,8 +27,8 @@ export interface ForwardContext {
   readonly failureStatuses: ReadonlySet<number>;
   readonly retryOnConnectError: boolean;
   readonly requests: Record<Outcome, number>;
-  /** true once the worker drains: responses then say `Connection: close` */
-  isDraining(): boolean;
+  /** false once the worker drains and this connection's turn to close came: the response then says `Connection: close` */
+  keepAlive(socket: Socket | null): boolean;
 }
 
 /** Forwards `req` to an upstream and `res` gets its answer (or a 502/503 the proxy writes). */
@@ -41,7 +42,7 @@ export function forwardRequest(ctx: ForwardContext, req: IncomingMessage, res: S
 export function finishLocally(ctx: ForwardContext, res: ServerResponse, outcome: Outcome, status: number, text: string): void {
   ctx.requests[outcome]++;
   if (res.headersSent || res.destroyed) { res.destroy(); return; }
-  if (ctx.isDraining()) res.shouldKeepAlive = false;
+  if (!ctx.keepAlive(res.socket)) res.shouldKeepAlive = false;
   res.writeHead(status, ['content-type', 'text/plain', 'content-length', String(Buffer.byteLength(text))]);
   res.end(text);
 }
@@ -83,7 +84,7 @@ export class ForwardedRequest implements Dispatcher.DispatchHandler {
     ctx.upstreams.record(this.upstream!, !failed);
     if (res.destroyed) { ctx.requests.client_abort++; this.abort?.(new Error('client went away')); return false; }
     ctx.requests[failed ? 'upstream_5xx' : 'ok']++;
-    if (ctx.isDraining()) res.shouldKeepAlive = false;
+    if (!ctx.keepAlive(res.socket)) res.shouldKeepAlive = false;
     res.writeHead(status, responseHeaders(raw));
     return true;
   }

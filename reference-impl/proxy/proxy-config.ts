@@ -81,6 +81,8 @@ export const proxyConfigSchema = z.strictObject({
   circuitBreaker: breakerSchema.prefault({}),
   /** on SIGTERM or reload, how long in-flight requests may take to finish */
   drainTimeout: duration().default(10_000),
+  /** on reload, old workers close their client connections at random moments within this window, not all at once */
+  drainSpread: duration().default(1_000),
   admin: z.strictObject({
     metricsPath: z.string().startsWith('/').default('/metrics'),
     healthPath: z.string().startsWith('/').default('/healthz'),
@@ -89,6 +91,7 @@ export const proxyConfigSchema = z.strictObject({
   if (c.upstreams.length === 0) ctx.addIssue({ code: 'custom', path: ['upstreams'], message: 'no upstreams: list them under `upstreams:` or pass --upstreams http://a:1,http://b:2' });
   if (new Set(c.upstreams).size !== c.upstreams.length) ctx.addIssue({ code: 'custom', path: ['upstreams'], message: 'an upstream is listed twice' });
   if (c.healthCheck.timeout >= c.healthCheck.interval) ctx.addIssue({ code: 'custom', path: ['healthCheck', 'timeout'], message: `timeout (${c.healthCheck.timeout}ms) must be shorter than interval (${c.healthCheck.interval}ms)` });
+  if (c.drainSpread >= c.drainTimeout) ctx.addIssue({ code: 'custom', path: ['drainSpread'], message: `drainSpread (${c.drainSpread}ms) must be shorter than drainTimeout (${c.drainTimeout}ms), or connections are cut at the deadline` });
   if (c.outlierDetection.maxEjectionTime < c.outlierDetection.baseEjectionTime) ctx.addIssue({ code: 'custom', path: ['outlierDetection', 'maxEjectionTime'], message: 'maxEjectionTime must be at least baseEjectionTime' });
 });
 

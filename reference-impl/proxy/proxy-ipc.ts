@@ -37,11 +37,26 @@ export interface WorkerSetup {
   healthy: Record<string, boolean>;
 }
 
+/** How a worker drains: it stops accepting at once, then closes its client connections. */
+export interface DrainPlan {
+  /** in-flight requests left at this point are cut (counted as abandoned) */
+  deadlineMs: number;
+  /** each connection gets its own moment within this window to answer with `Connection: close` */
+  spreadMs: number;
+  /** a connection past its moment and idle this long is closed */
+  idleCloseMs: number;
+}
+
+/** Reload: spread per config, idle connections left to the client's keep-alive timeout first. */
+export const RELOAD_IDLE_CLOSE_MS = 6_000;
+/** Shutdown: nobody takes over, so no spread, and idle connections close after 1 s. */
+export const SHUTDOWN_IDLE_CLOSE_MS = 1_000;
+
 export const WORKER_ENV = 'CAPLAB_PROXY_WORKER';
 
 export type ToWorker =
   | { t: 'health'; healthy: Record<string, boolean> }
-  | { t: 'drain'; deadlineMs: number }
+  | { t: 'drain'; plan: DrainPlan }
   | { t: 'snapshot'; id: number }
   | { t: 'metrics-text'; id: number; text: string };
 

@@ -14,7 +14,7 @@ import { UsageError } from '../common/usage-error.ts';
 import { ActiveHealthChecker } from './active-health-checker.ts';
 import { loadProxyConfig, ProxyConfigError, type ConfigSources, type ProxyConfig } from './proxy-config.ts';
 import type { proxyFlags } from './proxy-component.ts';
-import { OUTCOMES, WORKER_ENV, emptyRequests, type ToPrimary, type ToWorker, type WorkerSetup, type WorkerSnapshot } from './proxy-ipc.ts';
+import { OUTCOMES, RELOAD_IDLE_CLOSE_MS, SHUTDOWN_IDLE_CLOSE_MS, WORKER_ENV, emptyRequests, type ToPrimary, type ToWorker, type WorkerSetup, type WorkerSnapshot } from './proxy-ipc.ts';
 import { renderProxyMetrics } from './proxy-metrics.ts';
 import { workerEntry } from './worker-bundle.ts';
 
@@ -149,7 +149,7 @@ export async function startProxy(options: ComponentOptions<typeof proxyFlags>, l
       w.process.kill('SIGKILL');
     }, deadlineMs + EXIT_GRACE_MS);
     w.once('exit', () => { clearTimeout(kill); resolve(); });
-    if (!sendTo(w, { t: 'drain', deadlineMs })) w.process.kill('SIGKILL');
+    if (!sendTo(w, { t: 'drain', plan: { deadlineMs, spreadMs: gen.config.drainSpread, idleCloseMs: RELOAD_IDLE_CLOSE_MS } })) w.process.kill('SIGKILL');
   }))).then(() => {});
 
   checker = new ActiveHealthChecker(config, (healthy) => broadcast({ t: 'health', healthy }));
@@ -204,7 +204,7 @@ export async function startProxy(options: ComponentOptions<typeof proxyFlags>, l
           if (w.isDead()) { resolve(); return; }
           const kill = setTimeout(() => w.process.kill('SIGKILL'), deadline + EXIT_GRACE_MS);
           w.once('exit', () => { clearTimeout(kill); resolve(); });
-          if (!sendTo(w, { t: 'drain', deadlineMs: deadline })) w.process.kill('SIGKILL');
+          if (!sendTo(w, { t: 'drain', plan: { deadlineMs: deadline, spreadMs: 0, idleCloseMs: SHUTDOWN_IDLE_CLOSE_MS } })) w.process.kill('SIGKILL');
         })));
         return { abandoned: state.abandoned - before };
       })();

@@ -51,6 +51,12 @@ describe('proxy config', () => {
       ['healthCheck.timeout: timeout (100ms) must be shorter than interval (100ms)']);
   });
 
+  it('spreads a reload drain over 1 s by default and rejects a spread not shorter than the drain deadline', () => {
+    assert.equal(loadProxyConfig({ upstreams: 'http://127.0.0.1:1' }).drainSpread, 1_000);
+    assert.deepEqual(problems(() => loadProxyConfig({ upstreams: 'http://127.0.0.1:1', json: '{"drainSpread":"5s","drainTimeout":"5s"}' })),
+      ['drainSpread: drainSpread (5000ms) must be shorter than drainTimeout (5000ms), or connections are cut at the deadline']);
+  });
+
   it('says which source could not be read or parsed', () => {
     assert.match(problems(() => loadProxyConfig({ file: join(dir, 'missing.yaml') }))[0]!, /^--config .*missing\.yaml: cannot read it/);
     assert.match(problems(() => loadProxyConfig({ upstreams: 'http://a:1', overlay: '{nope' }))[0]!, /^--reload-json: not valid JSON/);
