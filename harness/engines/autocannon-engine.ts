@@ -62,7 +62,7 @@ async function driveAutocannon(config: AutocannonConfig, url: string, deps: Driv
   const connections = stripeShare(config.connections, run.shard);
   if (connections === 0 || run.signal.aborted) return { iterations: 0, dropped: 0, interrupted: 0, autocannon: null };
   const tags = httpBaseTags(deps.tags, config.name, config.method);
-  const checks = compileChecks(config.checks);
+  const checks = compileChecks(config.checks.flatMap((c) => (c.status !== undefined ? [{ status: c.status }] : [])));
   const http = new HttpMetrics(deps.recorder, tags, checks);
   const iterations = deps.recorder.counter(M.iterations, deps.tags);
   const iterationDuration = deps.recorder.trend(M.iterationDuration, deps.tags);

@@ -37,8 +37,9 @@ describe('engine blocks in the scenario schema', () => {
 
   it('autocannon checks can only look at the status', () => {
     const p = problems([...head, '  max:', '    executor: engine', '    duration: 1s', '    autocannon: { target: echo, checks: [{ status: 200 }, { bodyContains: ok }] }']);
-    assert.deepEqual(p.map((l) => l.split(': ')[0]), ['7:59 workloads.max.autocannon.checks.1']);
-    assert.match(p[0]!, /status only/);
+    assert.deepEqual(p.map((l) => l.split(': ')[0]), ['7:59 workloads.max.autocannon.checks.1', '7:61 workloads.max.autocannon.checks.1.bodyContains']);
+    assert.match(p[0]!, /an autocannon check is \{ status: 200 \} .* autocannon does not hand over the body/);
+    assert.match(p[1]!, /unknown key "bodyContains"/);
   });
 
   it('an artillery workload runs alone, with warmup: 0s and no workers', () => {

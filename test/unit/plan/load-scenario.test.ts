@@ -84,7 +84,7 @@ describe('loading scenario files', () => {
     assert.equal(out.ok, false);
     if (out.ok) return;
     const msgs = out.issues.map((i) => i.message).join('\n');
-    assert.match(msgs, /exactly one driver block \(http, tcp, k8s, ws\); it has none/);
+    assert.match(msgs, /exactly one driver block \(http, tcp, k8s, ws, autocannon, artillery\); it has none/);
     assert.match(msgs, /exactly one of `component:` .* or `url:`/);
   });
 
