@@ -148,6 +148,7 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunResu
     const datasetNames = Object.keys(plan.datasets);
     if (datasetNames.length > 0) opts.progress.note(`making dataset${datasetNames.length > 1 ? 's' : ''} ${datasetNames.join(', ')} (setup requests, not measured)`);
     const datasets = await makeDatasets(plan, endpoints, stop.signal);
+    if (opts.loadGenerators) opts.progress.note(`${opts.loadGenerators} load generator(s) per workload: ${cluster.loadGenerators?.where ?? 'local processes'}`);
     handles = Object.entries(plan.workloads).map(([name, workload]) =>
       startWorkload({ name, workload, endpoints, baseDir: plan.baseDir, clock, signal: stop.signal, recorder: registry, warmupMs: plan.warmup, datasets, seed: plan.seed, ...(opts.loadGenerators ? { loadGenerators: opts.loadGenerators } : {}), ...(cluster?.loadGenerators ? { generatorLauncher: cluster.loadGenerators } : {}), ...(sweeps.has(name) ? { sweep: sweeps.get(name)!.sink } : {}) }));
     if (plan.warmup > 0) opts.progress.note(`warming up for ${plan.warmup / 1000} s (not measured)`);

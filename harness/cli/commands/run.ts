@@ -108,7 +108,7 @@ export function runCommand(): Command {
     .option('--allow-remote-target', 'allow targets outside 127.0.0.0/8 and ::1', false)
     .option('--verbose', 'show component logs', false)
     .option('--no-color', 'no ANSI colours')
-    .option('--load-generators <n>', 'run every workload (but a capacity-sweep) as n load-generator processes, each with its shard; histograms merged exactly', Number)
+    .option('--load-generators <n>', 'run every workload (but a capacity-sweep) as n load-generator processes, each with its shard (on kind, k3s, kubeconfig: pods of an Indexed Job); histograms merged exactly', Number)
     .option('--time-scale <factor>', 'run the same load shape in factor times the time (0.1: a 300 s scenario in 30 s)', parseTimeScale, 1)
     .action(async (file: string, o: RunCliOptions) => {
       process.exitCode = await runCli(file, o);
