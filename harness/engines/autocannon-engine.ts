@@ -31,6 +31,8 @@ export interface AutocannonCounts {
   errors: number;
   timeouts: number;
   non2xx: number;
+  /** seconds autocannon drove, as it measured them (it stops on its 1 s sampling tick) */
+  duration: number;
 }
 
 interface AutocannonClient { getRequestBuffer?(): Buffer | undefined }
@@ -100,7 +102,13 @@ async function driveAutocannon(config: AutocannonConfig, url: string, deps: Driv
       onAbort = () => instance.stop();
       run.signal.addEventListener('abort', onAbort, { once: true });
     });
-    return { iterations: counts.totalCompletedRequests + counts.errors * config.pipelining, dropped: 0, interrupted: 0, autocannon: counts };
+    return {
+      iterations: counts.totalCompletedRequests + counts.errors * config.pipelining,
+      dropped: 0,
+      interrupted: 0,
+      ...(counts.duration > 0 ? { activeMs: counts.duration * 1000 } : {}),
+      autocannon: counts,
+    };
   } finally {
     run.signal.removeEventListener('abort', onAbort);
     run.onVUs?.(0);
