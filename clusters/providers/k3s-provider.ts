@@ -20,7 +20,7 @@ import { KubeCluster, newRunId } from './kube-cluster.ts';
 import { PortForwardExposer } from './kube-exposers.ts';
 import { overlayDir, type ManifestTier } from './kube-paths.ts';
 import { Kubectl } from './kubectl.ts';
-import { firstLine, requireDocker, requireReferenceImage, requireTool } from './prerequisites.ts';
+import { firstLine, requireDockerCluster } from './prerequisites.ts';
 
 /** The k3s image, pinned (Kubernetes 1.32, as kind-config.yaml's node). */
 export const K3S_IMAGE = 'rancher/k3s:v1.32.4-k3s1';
@@ -60,10 +60,7 @@ export function k3sProvider(deps: K3sProviderDeps = {}): ClusterProvider {
   return {
     name: 'k3s',
     async up(spec: ClusterSpec, signal: AbortSignal): Promise<Cluster> {
-      signal.throwIfAborted();
-      await requireDocker(runner, signal);
-      await requireTool(runner, 'kubectl', signal);
-      await requireReferenceImage(runner, REFERENCE_IMAGE, signal);
+      await requireDockerCluster(runner, ['kubectl'], signal);
       let mod: K3sModule;
       try {
         mod = await loadModule();

@@ -16,7 +16,7 @@ import { KubeCluster, newRunId } from './kube-cluster.ts';
 import { NodePortExposer } from './kube-exposers.ts';
 import { KIND_CONFIG, overlayDir, type ManifestTier } from './kube-paths.ts';
 import { Kubectl } from './kubectl.ts';
-import { firstLine, requireDocker, requireReferenceImage, requireTool } from './prerequisites.ts';
+import { firstLine, requireDockerCluster } from './prerequisites.ts';
 
 export interface KindProviderDeps {
   runner?: CommandRunner;
@@ -31,11 +31,7 @@ export function kindProvider(deps: KindProviderDeps = {}): ClusterProvider {
   return {
     name: 'kind',
     async up(spec: ClusterSpec, signal: AbortSignal): Promise<Cluster> {
-      signal.throwIfAborted();
-      await requireDocker(runner, signal);
-      await requireTool(runner, 'kind', signal);
-      await requireTool(runner, 'kubectl', signal);
-      await requireReferenceImage(runner, REFERENCE_IMAGE, signal);
+      await requireDockerCluster(runner, ['kind', 'kubectl'], signal);
 
       const runId = newRunId();
       const name = `caplab-${runId}`;

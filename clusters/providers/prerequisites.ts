@@ -36,6 +36,17 @@ export async function requireReferenceImage(runner: CommandRunner, image = REFER
   if (r.code !== 0) throw new CaplabError('CAPLAB_ERR_IMAGE_MISSING', `${image} is not in the local Docker engine`, { hint: 'build it with `npm run image:build`' });
 }
 
+/**
+ * What a provider that runs Kubernetes in Docker (kind, k3s) checks before it starts anything, in
+ * this order: Docker, each CLI it drives, the reference image to load.
+ */
+export async function requireDockerCluster(runner: CommandRunner, tools: readonly ('kind' | 'kubectl')[], signal: AbortSignal): Promise<void> {
+  signal.throwIfAborted();
+  await requireDocker(runner, signal);
+  for (const tool of tools) await requireTool(runner, tool, signal);
+  await requireReferenceImage(runner, REFERENCE_IMAGE, signal);
+}
+
 /** The first non-empty line of a CLI's output, for error messages. */
 export function firstLine(text: string): string {
   return text.split('\n').map((l) => l.trim()).find((l) => l.length > 0) ?? '(no output)';
