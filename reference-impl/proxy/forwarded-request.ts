@@ -27,6 +27,8 @@ export interface ForwardContext {
   readonly failureStatuses: ReadonlySet<number>;
   readonly retryOnConnectError: boolean;
   readonly requests: Record<Outcome, number>;
+  /** a failure opened an upstream's breaker or ejected it: rare, so it may log */
+  tripped(origin: string, what: { breakerOpened: boolean; ejected: boolean }, failure: string): void;
   /** false once the worker drains and this connection's turn to close came: the response then says `Connection: close` */
   keepAlive(socket: Socket | null): boolean;
 }
@@ -81,7 +83,8 @@ export class ForwardedRequest implements Dispatcher.DispatchHandler {
     this.started = true;
     this.resume = resume;
     const failed = ctx.failureStatuses.has(status);
-    ctx.upstreams.record(this.upstream!, !failed);
+    const trip = ctx.upstreams.record(this.upstream!, !failed);
+    if (trip !== null) ctx.tripped(this.upstream!.origin, trip, `status ${status}`);
     if (res.destroyed) { ctx.requests.client_abort++; this.abort?.(new Error('client went away')); return false; }
     ctx.requests[failed ? 'upstream_5xx' : 'ok']++;
     if (!ctx.keepAlive(res.socket)) res.shouldKeepAlive = false;
@@ -102,9 +105,10 @@ export class ForwardedRequest implements Dispatcher.DispatchHandler {
   onError(err: Error): void {
     const { ctx, res } = this;
     if (this.started) { res.destroy(); return; } // cut mid-body: the client sees it cut too
-    ctx.upstreams.record(this.upstream!, false);
-    if (res.destroyed) { ctx.requests.client_abort++; return; }
     const code = (err as { code?: string }).code ?? '';
+    const trip = ctx.upstreams.record(this.upstream!, false);
+    if (trip !== null) ctx.tripped(this.upstream!.origin, trip, code || err.message);
+    if (res.destroyed) { ctx.requests.client_abort++; return; }
     if (this.options.body === null && ctx.retryOnConnectError && CONNECT_ERRORS.has(code)) { this.attempt(ctx.upstreams.pick(this.upstream!)); return; }
     finishLocally(ctx, res, 'upstream_error', 502, `bad gateway: ${code || err.message}\n`);
   }

@@ -53,6 +53,10 @@ export async function startProxyWorker(setup: WorkerSetup, send: (msg: ToPrimary
   const ctx: ForwardContext = {
     upstreams, requests, failureStatuses: new Set(config.failureStatuses), retryOnConnectError: config.retryOnConnectError,
     keepAlive,
+    tripped(origin, what, failure) {
+      logger.warn({ upstream: origin, breakerOpened: what.breakerOpened, ejected: what.ejected, lastFailure: failure, generation: setup.generation },
+        what.breakerOpened ? 'circuit breaker opened for an upstream (this worker)' : 'upstream ejected by outlier detection (this worker)');
+    },
   };
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {

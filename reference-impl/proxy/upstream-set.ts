@@ -64,12 +64,20 @@ export class UpstreamSet {
     return null;
   }
 
-  /** Records one request's outcome on an upstream `pick()` returned. */
-  record(u: Upstream, success: boolean): void {
+  /** Records one request's outcome on an upstream `pick()` returned; says whether it opened the breaker or ejected the upstream. */
+  record(u: Upstream, success: boolean): { breakerOpened: boolean; ejected: boolean } | null {
     u.requests++;
-    if (!success) u.failures++;
-    u.breaker?.record(success);
-    this.outliers?.record(u.origin, success);
+    if (success) {
+      u.breaker?.record(true);
+      this.outliers?.record(u.origin, true);
+      return null;
+    }
+    u.failures++;
+    const opens = u.breaker?.openCount ?? 0;
+    u.breaker?.record(false);
+    const ejected = this.outliers?.record(u.origin, false) ?? false;
+    const breakerOpened = (u.breaker?.openCount ?? 0) > opens;
+    return breakerOpened || ejected ? { breakerOpened, ejected } : null;
   }
 
   snapshot(): Record<string, UpstreamSnapshot> {

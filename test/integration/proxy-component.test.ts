@@ -77,6 +77,7 @@ describe('proxy component with real echo upstreams', function () {
     assert.ok(failed >= 1 && failed <= 3, `failed requests: ${failed} (ejection after 3 in a row)`);
     assert.ok(statuses.slice(-45).every((s) => s === 200), 'after the ejection every request is served');
     assert.equal(await metric(e.front!, `proxy_upstream_ejected{upstream="${e.b}"`), 1);
+    assert.ok(lines.some((l) => /upstream ejected/.test(l) && /"lastFailure":"ECONNREFUSED"/.test(l)), 'the worker logs the ejection and the failure that tipped it');
     assert.equal(await metric(e.front!, 'proxy_requests_total{outcome="upstream_error"'), failed);
   });
 
@@ -99,6 +100,7 @@ describe('proxy component with real echo upstreams', function () {
     assert.equal(await metric(e.front!, `proxy_breaker_state{upstream="${e.bad}",state="open"`), 1);
     assert.equal(await metric(e.front!, 'proxy_requests_total{outcome="upstream_5xx"'), 3);
     assert.equal(await metric(e.front!, 'proxy_requests_total{outcome="no_upstream"'), 1);
+    assert.ok(lines.some((l) => /circuit breaker opened/.test(l) && /"lastFailure":"status 503"/.test(l)), 'the worker logs the opening and the failure that tipped it');
   });
 
   it('marks an upstream down by active health checks (fall) and back up (rise)', async () => {
