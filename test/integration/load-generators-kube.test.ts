@@ -7,41 +7,30 @@
  * endpoints the launcher hands them, as pods would use cluster DNS names.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createInterface } from 'node:readline';
 import { COMPLETION_INDEX_KEY } from '../../clusters/providers/kube-load-generator-job.ts';
 import { KubeLoadGeneratorLauncher } from '../../clusters/providers/kube-load-generators.ts';
 import { Kubectl } from '../../clusters/providers/kubectl.ts';
 import { realClock } from '../../harness/executors/clock.ts';
 import { MetricsAggregate } from '../../harness/metrics/aggregate.ts';
 import { MetricsRegistry } from '../../harness/metrics/registry.ts';
-import { LOAD_GENERATOR_ENTRY } from '../../harness/run/load-generator-local.ts';
 import { TOKEN_ENV } from '../../harness/run/load-generator-protocol.ts';
 import { startWorkload } from '../../harness/run/workload-runner.ts';
 import { childrenRunning } from '../support/child-processes.ts';
+import { startDelayedTarget, startGenerator } from '../support/load-generator-fixtures.ts';
 import { planFrom } from '../support/scenario-text.ts';
 import { FakeRunner } from '../unit/clusters/fake-command-runner.ts';
 
-const TSX = import.meta.resolve('tsx');
-
 /** A "cluster" whose Job pods are local generator processes. */
 function simulatedCluster() {
-  const pods: { name: string; index: number; port: number; child: ChildProcess; exit: Promise<number | null> }[] = [];
+  const pods: { name: string; index: number; port: number; exit: Promise<number | null> }[] = [];
   const runner = new FakeRunner(async (_command, args, options) => {
     if (args.includes('apply')) {
       const items = (JSON.parse(options.input!) as { items: { kind: string; metadata: { name: string }; stringData?: { token: string }; spec?: { completions: number } }[] }).items;
       const token = items.find((o) => o.kind === 'Secret')!.stringData!.token;
       const job = items.find((o) => o.kind === 'Job')!;
       await Promise.all(Array.from({ length: job.spec!.completions }, async (_, index) => {
-        const child = spawn(process.execPath, ['--import', TSX, LOAD_GENERATOR_ENTRY, '--listen', '127.0.0.1:0', '--init-timeout', '30s'], {
-          stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, [TOKEN_ENV]: token, JOB_COMPLETION_INDEX: String(index) },
-        });
-        const exit = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-        const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
-        pods.push({ name: `${job.metadata.name}-${index}-pod${index}`, index, port: Number(new URL((JSON.parse(line) as { url: string }).url).port), child, exit });
+        const g = await startGenerator(['--init-timeout', '30s'], { [TOKEN_ENV]: token, JOB_COMPLETION_INDEX: String(index) });
+        pods.push({ name: `${job.metadata.name}-${index}-pod${index}`, index, port: g.port, exit: g.exit });
       }));
       return undefined;
     }
@@ -58,17 +47,14 @@ function simulatedCluster() {
 
 describe('--load-generators through the Kubernetes launcher (kubectl faked, generators real)', function () {
   this.timeout(90_000);
-  let server: Server;
+  let server: { url: string; close(): void };
   let target: string;
 
   before(async () => {
-    server = createServer((req, res) => { req.resume(); setTimeout(() => res.end('ok'), 20); });
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    target = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await startDelayedTarget(20);
+    target = server.url;
   });
   after(() => {
-    server.closeAllConnections();
     server.close();
     assert.deepEqual(childrenRunning('load-generator-process.ts'), [], 'no generator process is left behind');
   });

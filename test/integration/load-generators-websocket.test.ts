@@ -6,45 +6,26 @@
  * coordinator each end in a clear coded error or exit, never a hang.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createInterface } from 'node:readline';
 import WebSocket, { WebSocketServer } from 'ws';
 import { MetricsAggregate } from '../../harness/metrics/aggregate.ts';
 import { decodeHistogram } from '../../harness/metrics/histogram.ts';
 import { dialGenerator } from '../../harness/run/load-generator-link.ts';
-import { LOAD_GENERATOR_ENTRY } from '../../harness/run/load-generator-local.ts';
 import { decodeFromGenerator, encodeMessage, TOKEN_ENV, type FromLoadGenerator } from '../../harness/run/load-generator-protocol.ts';
 import { startWorkload } from '../../harness/run/workload-runner.ts';
 import type { WorkerInit } from '../../harness/run/workload-messages.ts';
 import { realClock } from '../../harness/executors/clock.ts';
 import { MetricsRegistry } from '../../harness/metrics/registry.ts';
 import { childrenRunning } from '../support/child-processes.ts';
+import { startDelayedTarget, startGenerator as startProcess, type StartedGenerator } from '../support/load-generator-fixtures.ts';
 import { planFrom } from '../support/scenario-text.ts';
 
 const TOKEN = 'test-token';
-const TSX = import.meta.resolve('tsx');
 
-interface Generator { child: ChildProcess; url: string; exit: Promise<number | null>; stderr: string[] }
-
-/** Starts one generator process and waits for its listening line. */
-async function startGenerator(extraArgs: string[] = [], env: Record<string, string> = {}): Promise<Generator> {
-  const child = spawn(process.execPath, ['--import', TSX, LOAD_GENERATOR_ENTRY, '--listen', '127.0.0.1:0', ...extraArgs], {
-    stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, [TOKEN_ENV]: TOKEN, ...env },
-  });
-  const exit = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  const stderr: string[] = [];
-  createInterface({ input: child.stderr! }).on('line', (l) => stderr.push(l));
-  const url = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (l) => {
-      const m = JSON.parse(l) as { event: string; url: string };
-      if (m.event === 'listening') resolve(m.url);
-    });
-    void exit.then((code) => reject(new Error(`generator exited ${code} before listening: ${stderr.join(' | ')}`)));
-  });
-  return { child, url, exit, stderr };
+/** A generator with the test's token. */
+function startGenerator(args: string[] = [], env: Record<string, string> = {}): Promise<StartedGenerator> {
+  return startProcess(args, { [TOKEN_ENV]: TOKEN, ...env });
 }
 
 /** A raw client, for sending what a coordinator never would. */
@@ -71,18 +52,14 @@ workloads:
 
 describe('load generators over the WebSocket transport', function () {
   this.timeout(90_000);
-  let server: Server;
+  let server: { url: string; close(): void };
   let target: string;
 
   before(async () => {
-    // A target with a fixed 20 ms delay, in this process.
-    server = createServer((req, res) => { req.resume(); setTimeout(() => res.end('ok'), 20); });
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    target = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    server = await startDelayedTarget(20);
+    target = `${server.url}/`;
   });
-  after(async () => {
-    server.closeAllConnections();
+  after(() => {
     server.close();
     assert.deepEqual(childrenRunning('load-generator-process.ts'), [], 'no generator process is left behind');
   });
