@@ -9,6 +9,7 @@ import { alive, planFrom } from '../support/scenario-text.ts';
 import { redisServerMissing } from './realtime-support.ts';
 
 const FANOUT = fileURLToPath(new URL('../../scenarios/realtime/fanout.yaml', import.meta.url));
+const MULTI = fileURLToPath(new URL('../../scenarios/realtime/multi-instance.yaml', import.meta.url));
 const run = (plan: Parameters<typeof runScenario>[0]) => runScenario(plan, { provider: 'local', allowRemoteTarget: false, signal: new AbortController().signal, progress: silentProgress, log: () => {} });
 
 /** A counter's or trend's count; a rate's passes and total. */
@@ -72,6 +73,28 @@ workloads:
     assert.equal(conn.passes, conn.total);
     assert.ok(conn.total >= 2_000);
     assert.deepEqual(r.resources.map((c) => c.component).sort(), ['redis', 'rt-a', 'rt-b']);
+    for (const c of r.resources) for (const pid of c.pids) assert.equal(alive(pid), false, `${c.component} pid ${pid} was stopped`);
+  });
+
+  it('multi-instance.yaml, time-scaled: killing an instance gives the fault a gap and a recovery from WebSocket failures alone', async function () {
+    const missing = redisServerMissing();
+    if (missing !== null) {
+      console.log(`      skipped: ${missing}`);
+      this.skip();
+    }
+    const r = await run(scalePlanTime(await loadPlanOrThrow(MULTI), 0.5));
+    assert.deepEqual(r.errors, []);
+    assert.equal(r.metrics['http_req_failed'], undefined, 'no HTTP in this run: the failures below are WebSocket ones');
+    const [f] = r.faults!;
+    assert.ok(f && f.injectedAt !== null, JSON.stringify(f));
+    assert.ok(f.gap && f.gap.from >= f.injectedAt! && f.gap.to >= f.gap.from, `gap ${JSON.stringify(f.gap)}`);
+    assert.ok(f.failedDuringFault > 0, 'refused reconnects and messages missed while reconnecting count');
+    assert.ok(f.recoverySeconds !== null && f.recoverySeconds > 0, `recovery ${f.recoverySeconds}`);
+    // the dropped subscribers came back and what they missed meanwhile is counted apart
+    const connected = r.metrics['message_delivery{subscriber:connected}'];
+    assert.ok(connected && connected.type === 'rate' && connected.total > 0);
+    const conn = metric(r, 'connection_success');
+    assert.ok(conn.total > 3_000, `${conn.total} attempts: the killed instance's clients reconnected`);
     for (const c of r.resources) for (const pid of c.pids) assert.equal(alive(pid), false, `${c.component} pid ${pid} was stopped`);
   });
 });
