@@ -155,10 +155,10 @@ async function run(c: CapacitySweepConfig, ctx: ExecutorContext): Promise<Execut
   const stopped = new Promise<null>((resolve) => { onAbort = () => resolve(null); });
   if (signal.aborted) onAbort();
   else signal.addEventListener('abort', onAbort, { once: true });
+  // Each step starts on a whole second, so its windows line up with the run's 1 s windows.
+  const wholeSecond = (): number => Math.max(0, Math.ceil((clock.now() - startAt) / 1000 - 1e-9)) * 1000;
   try {
     while ('rate' in next && !signal.aborted) {
-      // Each step starts on a whole second, so its windows line up with the run's 1 s windows.
-      const wholeSecond = (): number => Math.max(0, Math.ceil((clock.now() - startAt) / 1000 - 1e-9)) * 1000;
       let stepStart = wholeSecond();
       await clock.sleepUntil(startAt + stepStart, signal);
       if (signal.aborted) break;
