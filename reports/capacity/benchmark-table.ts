@@ -4,7 +4,8 @@
  * CPU and memory per instance are the fits' predictions at the load each replica carries (all
  * replicas serving, the spare included), CPU as a share of the replica's CPU budget; latency is the
  * p95 of the nearest measured sweep step at or above that load, so it is never flattered. When
- * the memory fit is too poor to predict, that step's measured memory is shown, marked †.
+ * the CPU or memory fit is too poor to predict, that step's measured mean is shown, marked †
+ * (a connection service holding idle sockets uses so little CPU that noise outweighs the slope).
  * For connections, two more columns: cost per connection per month against seed 004's bar
  * (< $0.02), and the seed's own row for the same count, so the measured and the published
  * figures sit side by side.
@@ -32,13 +33,15 @@ export function benchmarkRows(r: CapacityReport): Rows {
     const mem = t.predictedUsage.memoryBytes;
     const fit = r.fits.find((f) => f.component === r.component);
     const step = stepAtOrAbove(r.knee.steps, t.loadPerReplica * (fit?.replicas ?? 1));
-    // A poor memory fit predicts nothing; the step's measured mean per replica stands in, marked.
-    const measuredMem = fit?.stepStats.find((st) => st.stepIndex === step?.index)?.memoryMeanBytes ?? null;
+    // A poor fit predicts nothing; the step's measured mean per replica stands in, marked.
+    const measured = fit?.stepStats.find((st) => st.stepIndex === step?.index) ?? null;
+    const measuredMem = measured?.memoryMeanBytes ?? null;
+    const pct = (cores: number): string => `${Math.round((100 * cores) / r.capacity.cpuBudgetCores)}%`;
     return [
       t.name,
       `${formatLoad(t.load, r.unit)}${t.extrapolated ? ' *' : ''}`,
       String(t.replicas),
-      cpu === null ? '-' : `${Math.round((100 * cpu) / r.capacity.cpuBudgetCores)}%`,
+      cpu !== null ? pct(cpu) : measured !== null ? `${pct(measured.cpuMeanCores)} †` : '-',
       mem !== null ? memoryQuantity(mem) : measuredMem !== null ? `${memoryQuantity(measuredMem)} †` : '-',
       step?.p95Ms == null ? '-' : `${step.p95Ms < 10 ? step.p95Ms.toFixed(1) : Math.round(step.p95Ms)}ms`,
       formatDollars(t.cost?.totalMonth ?? null),

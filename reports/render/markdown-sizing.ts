@@ -22,10 +22,11 @@ export function sizingMarkdown(r: RunResult): string[] {
   const costs = costRows(report);
   if (costs && costs.rows.length > 0) out.push(...table(costs), '');
   const bench = benchmarkRows(report);
-  if (bench.rows.length > 0) out.push('Seed 004\'s benchmark table, from this sweep (CPU and memory per instance predicted by the fits, latency the p95 of the nearest Good step at or above the per-instance load; † memory measured at that step, the fit being poor):', '', ...table(bench), '');
+  if (bench.rows.length > 0) out.push('Seed 004\'s benchmark table, from this sweep (CPU and memory per instance predicted by the fits, latency the p95 of the nearest Good step at or above the per-instance load; † CPU or memory measured at that step, the fit being poor):', '', ...table(bench), '');
   out.push(...sizingFacts(report).map((f) => `- ${cell(f)}`));
   if (report.notes.length > 0) out.push('', ...report.notes.map((n) => `- ⚠️ ${cell(n)}`));
-  out.push('', '_Re-size with other targets, tiers or prices: `caplab size result.json --target 10000/s --pricing aws-us-east-1`._');
+  const example = report.unit === 'connections' ? '--target 100k/conn --tiers seed-004' : '--target 10000/s';
+  out.push('', `_Re-size with other targets, tiers or prices: \`caplab size result.json ${example} --pricing aws-us-east-1\`._`);
   return out;
 }
 

@@ -3,7 +3,7 @@ import { benchmarkRows } from '../../../../reports/capacity/benchmark-table.ts';
 import { capacityReport } from '../../../../reports/capacity/capacity-report.ts';
 import { loadPricingProfile } from '../../../../reports/cost/pricing-profile.ts';
 import { parseTiers } from '../../../../reports/capacity/tiers.ts';
-import { cleanHttpSweep, connectionSweep } from '../../../fixtures/results/make-sweep-result.ts';
+import { cleanHttpSweep, connectionSweep, makeSweepResult, MIB } from '../../../fixtures/results/make-sweep-result.ts';
 
 describe('seed 004 benchmark table', () => {
   it('fills load, instances, predicted CPU and memory per instance, nearest measured p95 and cost for each tier', () => {
@@ -41,5 +41,19 @@ describe('seed 004 benchmark table', () => {
     assert.equal(t.rows[3]![8], '10 × 70%, 6GB, 20ms, $1,500');
     assert.equal(t.rows[4]![8], '10 × 70%, 6GB, 20ms, $1,500', 'the target at 100k is the seed\'s 100k row');
     assert.deepEqual(benchmarkRows(capacityReport(connectionSweep(), { tiers: [{ name: 'edge', load: 3_000 }] })!).rows[0]!.slice(7), ['-', '-'], 'no pricing, no seed row for 3,000');
+  });
+
+  it('shows the measured CPU of the nearest step, marked †, when the CPU fit is too poor to predict (idle sockets: noise over slope)', () => {
+    const cpu = [0.05, 0.01, 0.06, 0.02, 0.05];
+    const result = makeSweepResult({
+      component: 'realtime',
+      noise: 0,
+      steps: [500, 1000, 2000, 4000, 8000].map((connections, i) => ({ rate: 10, connections, level: 'good' as const, cpuCores: cpu[i]!, rssBytes: 80 * MIB + connections * 5 * 1024 })),
+    });
+    const r = capacityReport(result, { tiers: [{ name: 'one', load: 3_000 }] })!;
+    assert.equal(r.fits[0]!.cpuCores.quality, 'poor');
+    // 3,000 over 2 instances (N+1): 1,500 each; the nearest Good step at or above is 2,000, CPU 6% of a core
+    assert.equal(benchmarkRows(r).rows[0]![3], '6% †');
+    assert.equal(benchmarkRows(r).rows[0]![4], '88Mi', 'memory, linear, is still predicted');
   });
 });
