@@ -89,6 +89,15 @@ export class CircuitBreaker {
     }
   }
 
+  /**
+   * A request `allow()` let through ended with no verdict on the upstream (the client went away
+   * and the proxy aborted it): nothing is learnt, but a half-open breaker's test slot is freed,
+   * or the breaker would wait forever for an outcome that never comes.
+   */
+  release(): void {
+    if (this.current === 'half-open') this.probeInFlight = false;
+  }
+
   private open(): void {
     this.current = 'open';
     this.openedAt = this.clock();

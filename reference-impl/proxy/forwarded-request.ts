@@ -54,6 +54,8 @@ export class ForwardedRequest implements Dispatcher.DispatchHandler {
   private abort: ((err?: Error) => void) | null = null;
   private resume: (() => void) | null = null;
   private started = false;
+  /** the client closed before its response ended, and the upstream request was aborted for that */
+  private clientGone = false;
   private readonly options: Dispatcher.DispatchOptions;
 
   constructor(private readonly ctx: ForwardContext, req: IncomingMessage, private readonly res: ServerResponse) {
@@ -64,7 +66,9 @@ export class ForwardedRequest implements Dispatcher.DispatchHandler {
 
   /** Called when the client's response closes: if it closed before the end, stop the upstream request too. */
   clientClosed(): void {
-    if (!this.res.writableFinished) this.abort?.(new Error('client went away'));
+    if (this.res.writableFinished) return;
+    this.clientGone = true;
+    this.abort?.(new Error('client went away'));
   }
 
   attempt(u: Upstream | null): void {
@@ -76,6 +80,8 @@ export class ForwardedRequest implements Dispatcher.DispatchHandler {
 
   onConnect(abort: (err?: Error) => void): void {
     this.abort = abort;
+    // the client left while the request waited in the pool's queue
+    if (this.clientGone) abort(new Error('client went away'));
   }
 
   onHeaders(status: number, raw: Buffer[], resume: () => void): boolean {
@@ -105,6 +111,7 @@ export class ForwardedRequest implements Dispatcher.DispatchHandler {
   onError(err: Error): void {
     const { ctx, res } = this;
     if (this.started) { res.destroy(); return; } // cut mid-body: the client sees it cut too
+    if (this.clientGone) { ctx.upstreams.abandon(this.upstream!); ctx.requests.client_abort++; return; }
     const code = (err as { code?: string }).code ?? '';
     const trip = ctx.upstreams.record(this.upstream!, false);
     if (trip !== null) ctx.tripped(this.upstream!.origin, trip, code || err.message);

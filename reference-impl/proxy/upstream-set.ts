@@ -80,6 +80,15 @@ export class UpstreamSet {
     return breakerOpened || ejected ? { breakerOpened, ejected } : null;
   }
 
+  /**
+   * A request to `u` ended without a verdict on it: the client went away and the proxy aborted the
+   * upstream request. Not a failure (counting it as one let a burst of client aborts open breakers
+   * on healthy upstreams); it only frees a half-open breaker's test slot.
+   */
+  abandon(u: Upstream): void {
+    u.breaker?.release();
+  }
+
   snapshot(): Record<string, UpstreamSnapshot> {
     const out: Record<string, UpstreamSnapshot> = {};
     for (const u of this.list) {

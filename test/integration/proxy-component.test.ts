@@ -103,6 +103,21 @@ describe('proxy component with real echo upstreams', function () {
     assert.ok(lines.some((l) => /circuit breaker opened/.test(l) && /"lastFailure":"status 503"/.test(l)), 'the worker logs the opening and the failure that tipped it');
   });
 
+  it('does not count clients that went away against the upstream', async () => {
+    const e = await cluster.deploy([echo('slow', { delay: '400ms' }), proxy(['slow'], {
+      workers: 1, healthCheck: { enabled: false }, outlierDetection: { consecutiveFailures: 2 }, circuitBreaker: { failureThreshold: 2 },
+    })]);
+    const pool = poolFor(e);
+    await Promise.all(Array.from({ length: 6 }, async () => {
+      await assert.rejects(pool.request({ path: '/x', method: 'GET', signal: AbortSignal.timeout(50) }));
+    }));
+    await until('the aborts counted', async () => (await metric(e.front!, 'proxy_requests_total{outcome="client_abort"')) === 6);
+    assert.equal(await metric(e.front!, 'proxy_breaker_opens_total'), 0);
+    assert.equal(await metric(e.front!, 'proxy_upstream_ejections_total'), 0);
+    assert.equal(await metric(e.front!, 'proxy_upstream_failures_total'), 0);
+    assert.equal((await get(pool)).status, 200);
+  });
+
   it('marks an upstream down by active health checks (fall) and back up (rise)', async () => {
     const e = await cluster.deploy([echo('a'), echo('b'), proxy(['a', 'b'], { workers: 1, healthCheck: { interval: '100ms', timeout: '50ms', rise: 2, fall: 2 } })]);
     await cluster.inject({ action: 'restart', component: 'b', replica: 0, downForMs: 1_500, graceful: false }).then(() => {});

@@ -28,6 +28,17 @@ describe('circuit breaker (seed 002: Closed / Open / Half-open)', () => {
     assert.equal(cb.allow(), false, 'a second request while the test is in flight is refused');
   });
 
+  it('frees the half-open test slot when the test request ends without a verdict (client went away)', () => {
+    const { cb, clock } = breaker(1, 1_000);
+    cb.record(false);
+    clock.now = 1_000;
+    assert.equal(cb.allow(), true);
+    assert.equal(cb.allow(), false);
+    cb.release();
+    assert.equal(cb.state, 'half-open', 'nothing was learnt about the upstream');
+    assert.equal(cb.allow(), true, 'the next request is the test');
+  });
+
   it('closes on a successful test request and opens again, for a new timeout, on a failed one', () => {
     const { cb, clock } = breaker(1, 1_000);
     cb.record(false);
