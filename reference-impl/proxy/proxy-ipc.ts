@@ -22,6 +22,8 @@ export interface UpstreamSnapshot {
 
 /** One worker's counters and per-upstream state. */
 export interface WorkerSnapshot {
+  pid: number;
+  generation: number;
   requests: Record<Outcome, number>;
   inFlight: number;
   upstreams: Record<string, UpstreamSnapshot>;

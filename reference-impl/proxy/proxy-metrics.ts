@@ -18,7 +18,14 @@ export interface PrimaryState {
   abandoned: number;
 }
 
-/** Prometheus text for the primary's state and the workers' snapshots. */
+const BREAKER_VALUE = { closed: 0, 'half-open': 1, open: 2 } as const;
+
+/**
+ * Prometheus text for the primary's state and the workers' snapshots. Breakers and outlier
+ * detection live in each worker, so their state is given twice: per upstream as a count of workers
+ * (proxy_breaker_open, proxy_breaker_state, proxy_upstream_ejected: 0 to proxy_workers), and per
+ * worker and upstream (proxy_worker_breaker_state, proxy_worker_upstream_ejected).
+ */
 export function renderProxyMetrics(state: PrimaryState, snaps: readonly WorkerSnapshot[]): string {
   const requests = emptyRequests();
   for (const o of OUTCOMES) requests[o] = state.retired[o] + snaps.reduce((s, w) => s + w.requests[o], 0);
@@ -41,13 +48,17 @@ export function renderProxyMetrics(state: PrimaryState, snaps: readonly WorkerSn
       ]) },
     { name: 'proxy_upstream_requests_total', help: 'requests sent to the upstream (live workers)', type: 'counter', samples: perUpstream((u) => u.requests) },
     { name: 'proxy_upstream_failures_total', help: 'failed upstream requests (transport errors and failure statuses; live workers)', type: 'counter', samples: perUpstream((u) => u.failures) },
-    { name: 'proxy_upstream_ejected', help: 'workers that have the upstream ejected by outlier detection now', type: 'gauge', samples: perUpstream((u) => (u.ejected ? 1 : 0)) },
+    { name: 'proxy_upstream_ejected', help: 'how many workers have the upstream ejected by outlier detection now (each worker ejects on its own; 0 to proxy_workers)', type: 'gauge', samples: perUpstream((u) => (u.ejected ? 1 : 0)) },
     { name: 'proxy_upstream_ejections_total', help: 'outlier ejections (live workers)', type: 'counter', samples: perUpstream((u) => u.ejections) },
-    { name: 'proxy_breaker_open', help: 'workers whose circuit breaker for the upstream is open or half-open now', type: 'gauge', samples: perUpstream((u) => (u.breaker === 'closed' ? 0 : 1)) },
-    { name: 'proxy_breaker_state', help: 'breaker state per upstream: workers in each state', type: 'gauge',
+    { name: 'proxy_breaker_open', help: 'how many workers have their circuit breaker for the upstream open or half-open now (each worker has its own; 0 to proxy_workers)', type: 'gauge', samples: perUpstream((u) => (u.breaker === 'closed' ? 0 : 1)) },
+    { name: 'proxy_breaker_state', help: 'breaker state per upstream: how many workers are in each state (they sum to proxy_workers)', type: 'gauge',
       samples: state.upstreams.flatMap((u) => (['closed', 'open', 'half-open'] as const).map((st) => ({ labels: { upstream: u, state: st }, value: snaps.filter((w) => w.upstreams[u]?.breaker === st).length }))) },
     { name: 'proxy_breaker_opens_total', help: 'times a breaker opened (live workers)', type: 'counter', samples: perUpstream((u) => u.breakerOpens) },
     { name: 'proxy_breaker_open_seconds_total', help: 'time breakers spent open or half-open, summed over live workers', type: 'counter', samples: perUpstream((u) => u.breakerOpenMs / 1000) },
+    { name: 'proxy_worker_breaker_state', help: 'one worker\'s circuit breaker for the upstream: 0 closed, 1 half-open, 2 open (worker = its pid)', type: 'gauge',
+      samples: snaps.flatMap((w) => state.upstreams.filter((u) => w.upstreams[u]).map((u) => ({ labels: { worker: String(w.pid), generation: String(w.generation), upstream: u }, value: BREAKER_VALUE[w.upstreams[u]!.breaker] }))) },
+    { name: 'proxy_worker_upstream_ejected', help: 'one worker\'s outlier detection: 1 if it has the upstream ejected now (worker = its pid)', type: 'gauge',
+      samples: snaps.flatMap((w) => state.upstreams.filter((u) => w.upstreams[u]).map((u) => ({ labels: { worker: String(w.pid), generation: String(w.generation), upstream: u }, value: w.upstreams[u]!.ejected ? 1 : 0 }))) },
     { name: 'proxy_workers', help: 'worker processes alive (all generations)', type: 'gauge', samples: [{ value: state.workers }] },
     { name: 'proxy_config_generation', help: 'config generation being served; grows by one per applied reload', type: 'gauge', samples: [{ value: state.generation }] },
     { name: 'proxy_config_reloads_total', help: 'SIGHUP reloads by result (applied, rejected: invalid config or workers not ready)', type: 'counter',

@@ -88,7 +88,7 @@ export async function startProxyWorker(setup: WorkerSetup, send: (msg: ToPrimary
     }
   });
 
-  const snapshot = (): WorkerSnapshot => ({ requests: { ...requests }, inFlight, upstreams: upstreams.snapshot() });
+  const snapshot = (): WorkerSnapshot => ({ pid: process.pid, generation: setup.generation, requests: { ...requests }, inFlight, upstreams: upstreams.snapshot() });
 
   /**
    * Stops accepting and closes every connection within `spreadMs` (each at its own random moment:

@@ -98,6 +98,9 @@ describe('proxy component with real echo upstreams', function () {
     assert.deepEqual(fast, { status: 503, body: 'no healthy upstream\n' }, 'answered by the proxy, not the upstream');
     assert.equal(await metric(e.front!, `proxy_breaker_open{upstream="${e.bad}"`), 1);
     assert.equal(await metric(e.front!, `proxy_breaker_state{upstream="${e.bad}",state="open"`), 1);
+    const perWorker = (await (await fetch(`${e.front!}/metrics`)).text()).split('\n').filter((l) => l.startsWith('proxy_worker_breaker_state{'));
+    assert.equal(perWorker.length, 1, 'one worker, one upstream');
+    assert.match(perWorker[0]!, new RegExp(`^proxy_worker_breaker_state\\{worker="\\d+",generation="1",upstream="${e.bad}"\\} 2$`), 'open = 2');
     assert.equal(await metric(e.front!, 'proxy_requests_total{outcome="upstream_5xx"'), 3);
     assert.equal(await metric(e.front!, 'proxy_requests_total{outcome="no_upstream"'), 1);
     assert.ok(lines.some((l) => /circuit breaker opened/.test(l) && /"lastFailure":"status 503"/.test(l)), 'the worker logs the opening and the failure that tipped it');
