@@ -10,15 +10,21 @@
  *                 <rounds> rounds; the figure is each proxy's median.
  *   - added p99:  one keep-alive connection per target, one request at a time, for <probe> s, to the
  *                 upstream directly and through each proxy, taking turns request by request; added
- *                 p99 = p99 through the proxy minus p99 direct (medians over rounds). Sequential
+ *                 p99 = p99 through the proxy minus p99 direct of the same round (the same noise hit
+ *                 both), then the median over rounds (the mean of the middle two for an even
+ *                 count; it took the larger before, and the proxy's and the direct p99 could come
+ *                 from different rounds, so one stalled round decided the figure). Sequential
  *                 requests measure the hop, not a queue.
  * Goal (issue 11): proxy >= 0.5 x nginx req/s, added p99 < 1 ms. Every child is stopped by PID at the
- * end and on SIGINT. Ends with one JSON line.
+ * end and on SIGINT. Ends with one JSON line, which also carries the 1-minute load average before and
+ * after: a sequential p99 on a shared machine measures its scheduler as much as the proxy (each hop
+ * is a process that must be woken: at load 10+ on 2 cores a wake-up can wait a time slice), so a
+ * figure is only comparable to one taken at a similar load.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -33,7 +39,11 @@ interface Options { durationS: number; rounds: number; connections: number; work
 
 const children = new Set<ChildProcess>();
 const say = (line: string) => process.stdout.write(`${line}\n`);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -132,6 +142,7 @@ async function main(): Promise<void> {
     durationS: positiveOption(argv, 'duration', 5), rounds: positiveOption(argv, 'rounds', 3),
     connections: positiveOption(argv, 'connections', 32), workers: positiveOption(argv, 'workers', 1), probeS: positiveOption(argv, 'probe', 3),
   };
+  const loadBefore = round(loadavg()[0]!);
   for (const tool of ['nginx', 'wrk']) {
     if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) throw new Error(`${tool} not found on PATH; run scripts/install-system-deps.sh`);
   }
@@ -153,18 +164,20 @@ async function main(): Promise<void> {
     errors += a.errors + b.errors;
     const [direct, viaProxy, viaNginx] = await probeP99([upstream, proxy, nginxProxy], o.probeS);
     p99.direct.push(direct!); p99.proxy.push(viaProxy!); p99.nginx.push(viaNginx!);
-    say(`round ${r}: req/s caplab ${Math.round(a.rps)} nginx ${Math.round(b.rps)} (errors ${a.errors}/${b.errors}); sequential p99 direct ${round(p99.direct.at(-1)!, 3)} ms, caplab ${round(p99.proxy.at(-1)!, 3)} ms, nginx ${round(p99.nginx.at(-1)!, 3)} ms`);
+    say(`round ${r}: req/s caplab ${Math.round(a.rps)} nginx ${Math.round(b.rps)} (errors ${a.errors}/${b.errors}); sequential p99 direct ${round(p99.direct.at(-1)!, 3)} ms, caplab ${round(p99.proxy.at(-1)!, 3)} ms, nginx ${round(p99.nginx.at(-1)!, 3)} ms (added ${round(p99.proxy.at(-1)! - p99.direct.at(-1)!, 3)} / ${round(p99.nginx.at(-1)! - p99.direct.at(-1)!, 3)} ms)`);
   }
   const proxyRps = median(rps.proxy);
   const nginxRps = median(rps.nginx);
-  const added = median(p99.proxy) - median(p99.direct);
-  const addedNginx = median(p99.nginx) - median(p99.direct);
+  const added = median(p99.proxy.map((p, i) => p - p99.direct[i]!));
+  const addedNginx = median(p99.nginx.map((p, i) => p - p99.direct[i]!));
   say(`median req/s: caplab proxy ${Math.round(proxyRps)}, nginx ${Math.round(nginxRps)} -> ratio ${round(proxyRps / nginxRps)} (goal >= 0.5)`);
   say(`added p99 (sequential, one connection): caplab proxy ${round(added, 3)} ms (goal < 1 ms), nginx ${round(addedNginx, 3)} ms`);
   if (errors > 0) say(`warning: ${errors} non-2xx or socket errors during the wrk runs`);
   const outcomes = (await (await fetch(`${proxy}/metrics`)).text()).split('\n').filter((l) => l.startsWith('proxy_requests_total{'));
   say(`caplab proxy outcomes: ${outcomes.map((l) => l.replace('proxy_requests_total', '')).join(', ')}`);
-  say(JSON.stringify({ bench: 'proxy', proxy_rps: Math.round(proxyRps), nginx_rps: Math.round(nginxRps), ratio_nginx: round(proxyRps / nginxRps), added_p99_ms: round(added, 3), nginx_added_p99_ms: round(addedNginx, 3), workers: o.workers }));
+  const loadAfter = round(loadavg()[0]!);
+  say(`load average (1 min): ${loadBefore} before, ${loadAfter} after`);
+  say(JSON.stringify({ bench: 'proxy', proxy_rps: Math.round(proxyRps), nginx_rps: Math.round(nginxRps), ratio_nginx: round(proxyRps / nginxRps), added_p99_ms: round(added, 3), nginx_added_p99_ms: round(addedNginx, 3), workers: o.workers, loadavg_before: loadBefore, loadavg_after: loadAfter }));
 }
 
 async function stopAll(): Promise<void> {
