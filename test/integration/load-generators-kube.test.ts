@@ -11,13 +11,10 @@ import { COMPLETION_INDEX_KEY } from '../../clusters/providers/kube-load-generat
 import { KubeLoadGeneratorLauncher } from '../../clusters/providers/kube-load-generators.ts';
 import { Kubectl } from '../../clusters/providers/kubectl.ts';
 import { realClock } from '../../harness/executors/clock.ts';
-import { MetricsAggregate } from '../../harness/metrics/aggregate.ts';
 import { MetricsRegistry } from '../../harness/metrics/registry.ts';
 import { TOKEN_ENV } from '../../harness/run/load-generator-protocol.ts';
 import { startWorkload } from '../../harness/run/workload-runner.ts';
-import { childrenRunning } from '../support/child-processes.ts';
-import { startDelayedTarget, startGenerator } from '../support/load-generator-fixtures.ts';
-import { planFrom } from '../support/scenario-text.ts';
+import { runToEnd, shardedWorkload, withDelayedTarget, startGenerator } from '../support/load-generator-fixtures.ts';
 import { FakeRunner } from '../unit/clusters/fake-command-runner.ts';
 
 /** A "cluster" whose Job pods are local generator processes. */
@@ -47,44 +44,17 @@ function simulatedCluster() {
 
 describe('--load-generators through the Kubernetes launcher (kubectl faked, generators real)', function () {
   this.timeout(90_000);
-  let server: { url: string; close(): void };
-  let target: string;
-
-  before(async () => {
-    server = await startDelayedTarget(20);
-    target = server.url;
-  });
-  after(() => {
-    server.close();
-    assert.deepEqual(childrenRunning('load-generator-process.ts'), [], 'no generator process is left behind');
-  });
+  const server = withDelayedTarget(20);
 
   it('runs 3 shards as Job pods on the in-cluster endpoints, merges exactly, and deletes the Job', async () => {
     const { runner, pods } = simulatedCluster();
-    const launcher = new KubeLoadGeneratorLauncher({ kubectl: new Kubectl(runner, { kubeconfig: '/tmp/kc' }), namespace: 'caplab-x', runId: 'x', pollMs: 0, endpoints: () => ({ echo: target }) });
-    const plan = planFrom(`name: kube-shards
-warmup: 0s
-components:
-  echo: { url: "http://127.0.0.1:1" }
-workloads:
-  w:
-    executor: constant-arrival-rate
-    rate: 100/s
-    duration: 2s
-    preAllocatedVUs: 10
-    maxVUs: 40
-    http: { target: echo, checks: [{ status: 200 }] }
-`);
+    const launcher = new KubeLoadGeneratorLauncher({ kubectl: new Kubectl(runner, { kubeconfig: '/tmp/kc' }), namespace: 'caplab-x', runId: 'x', pollMs: 0, endpoints: () => ({ echo: server.url }) });
+    const workload = shardedWorkload('echo', { echoUrl: 'http://127.0.0.1:1' });
     const h = startWorkload({
-      name: 'w', workload: plan.workloads.w!, endpoints: { echo: 'http://127.0.0.1:1' }, baseDir: '/tmp', clock: realClock,
+      name: 'w', workload: workload, endpoints: { echo: 'http://127.0.0.1:1' }, baseDir: '/tmp', clock: realClock,
       signal: new AbortController().signal, warmupMs: 0, recorder: new MetricsRegistry(), loadGenerators: 3, generatorLauncher: launcher,
     });
-    await h.ready;
-    h.go();
-    const outcome = await h.done;
-    const aggregate = new MetricsAggregate();
-    for (const s of await h.drain()) aggregate.ingest(s);
-    aggregate.closeWindow(1);
+    const { outcome, aggregate } = await runToEnd(h);
 
     assert.equal(pods.length, 3);
     assert.equal(outcome.iterations, 200);

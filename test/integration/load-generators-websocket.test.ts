@@ -17,9 +17,7 @@ import { startWorkload } from '../../harness/run/workload-runner.ts';
 import type { WorkerInit } from '../../harness/run/workload-messages.ts';
 import { realClock } from '../../harness/executors/clock.ts';
 import { MetricsRegistry } from '../../harness/metrics/registry.ts';
-import { childrenRunning } from '../support/child-processes.ts';
-import { startDelayedTarget, startGenerator as startProcess, type StartedGenerator } from '../support/load-generator-fixtures.ts';
-import { planFrom } from '../support/scenario-text.ts';
+import { runToEnd, shardedWorkload, withDelayedTarget, startGenerator as startProcess, type StartedGenerator } from '../support/load-generator-fixtures.ts';
 
 const TOKEN = 'test-token';
 
@@ -38,35 +36,14 @@ async function rawClient(url: string): Promise<{ ws: WebSocket; received: FromLo
   return { ws, received, closed };
 }
 
-const scenario = `name: ws-shards
-warmup: 0s
-workloads:
-  w:
-    executor: constant-arrival-rate
-    rate: 100/s
-    duration: 2s
-    preAllocatedVUs: 10
-    maxVUs: 40
-    http: { target: "http://127.0.0.1:1/" }
-`;
 
 describe('load generators over the WebSocket transport', function () {
   this.timeout(90_000);
-  let server: { url: string; close(): void };
-  let target: string;
-
-  before(async () => {
-    server = await startDelayedTarget(20);
-    target = `${server.url}/`;
-  });
-  after(() => {
-    server.close();
-    assert.deepEqual(childrenRunning('load-generator-process.ts'), [], 'no generator process is left behind');
-  });
+  const server = withDelayedTarget(20);
 
   /** Runs the schedule over `n` hand-started generators, merging their snapshots as the coordinator does. */
   async function runSharded(n: number): Promise<{ aggregate: MetricsAggregate; iterations: number; codes: (number | null)[] }> {
-    const plan = planFrom(scenario.replace('http://127.0.0.1:1/', target));
+    const workload = shardedWorkload(server.url);
     const generators = await Promise.all(Array.from({ length: n }, () => startGenerator()));
     const aggregate = new MetricsAggregate();
     let iterations = 0;
@@ -80,7 +57,7 @@ describe('load generators over the WebSocket transport', function () {
           else if (m.type === 'error') reject(new Error(m.message));
         }, (reason) => { if (reason) reject(reason); });
       });
-      const init: WorkerInit = { name: 'w', workload: plan.workloads.w!, shardIndex: i, shardCount: n, endpoints: {}, tags: { workload: 'w' }, baseDir: '/tmp', warmupMs: 0, datasets: {}, seed: 1 };
+      const init: WorkerInit = { name: 'w', workload: workload, shardIndex: i, shardCount: n, endpoints: {}, tags: { workload: 'w' }, baseDir: '/tmp', warmupMs: 0, datasets: {}, seed: 1 };
       link.send({ type: 'init', init });
       const drains = setInterval(() => link.send({ type: 'drain', seq: 1 }), 500);
       try { await done; } finally { clearInterval(drains); }
@@ -111,14 +88,9 @@ describe('load generators over the WebSocket transport', function () {
   });
 
   it('startWorkload with --load-generators 3 runs the same schedule through local generator processes', async () => {
-    const plan = planFrom(scenario.replace('http://127.0.0.1:1/', target));
-    const h = startWorkload({ name: 'w', workload: plan.workloads.w!, endpoints: {}, baseDir: '/tmp', clock: realClock, signal: new AbortController().signal, warmupMs: 0, recorder: new MetricsRegistry(), loadGenerators: 3 });
-    await h.ready;
-    h.go();
-    const outcome = await h.done;
-    const aggregate = new MetricsAggregate();
-    for (const s of await h.drain()) aggregate.ingest(s);
-    aggregate.closeWindow(1);
+    const workload = shardedWorkload(server.url);
+    const h = startWorkload({ name: 'w', workload: workload, endpoints: {}, baseDir: '/tmp', clock: realClock, signal: new AbortController().signal, warmupMs: 0, recorder: new MetricsRegistry(), loadGenerators: 3 });
+    const { outcome, aggregate } = await runToEnd(h);
     assert.equal(outcome.iterations, 200);
     const d = aggregate.summary('http_req_duration');
     assert.ok(d?.type === 'trend');
@@ -148,10 +120,10 @@ describe('load generators over the WebSocket transport', function () {
     await once(wss, 'listening');
     wss.on('connection', (ws) => ws.on('message', () => ws.send(Buffer.from('not v8 at all'), { binary: true })));
     const url = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`;
-    const plan = planFrom(scenario.replace('http://127.0.0.1:1/', target));
+    const workload = shardedWorkload(server.url);
     let stopped = 0;
     const h = startWorkload({
-      name: 'w', workload: plan.workloads.w!, endpoints: {}, baseDir: '/tmp', clock: realClock, signal: new AbortController().signal, warmupMs: 0, recorder: new MetricsRegistry(), loadGenerators: 1,
+      name: 'w', workload: workload, endpoints: {}, baseDir: '/tmp', clock: realClock, signal: new AbortController().signal, warmupMs: 0, recorder: new MetricsRegistry(), loadGenerators: 1,
       generatorLauncher: { where: 'a fake', launch: async () => ({ urls: [url], token: TOKEN, stop: async () => { stopped++; } }) },
     });
     await h.ready;
@@ -176,9 +148,9 @@ describe('load generators over the WebSocket transport', function () {
 
   it('refuses an init for another shard than its JOB_COMPLETION_INDEX', async () => {
     const g = await startGenerator([], { JOB_COMPLETION_INDEX: '1' });
-    const plan = planFrom(scenario.replace('http://127.0.0.1:1/', target));
+    const workload = shardedWorkload(server.url);
     const c = await rawClient(g.url);
-    c.ws.send(encodeMessage({ type: 'init', init: { name: 'w', workload: plan.workloads.w!, shardIndex: 0, shardCount: 2, endpoints: {}, tags: {}, baseDir: '/tmp', warmupMs: 0, datasets: {}, seed: 1 } }));
+    c.ws.send(encodeMessage({ type: 'init', init: { name: 'w', workload: workload, shardIndex: 0, shardCount: 2, endpoints: {}, tags: {}, baseDir: '/tmp', warmupMs: 0, datasets: {}, seed: 1 } }));
     await c.closed;
     assert.equal(await g.exit, 1);
     const err = c.received.find((m) => m.type === 'error');
@@ -187,9 +159,9 @@ describe('load generators over the WebSocket transport', function () {
 
   it('exits when its coordinator connection drops mid-run, as a forked process did when its channel closed', async () => {
     const g = await startGenerator();
-    const plan = planFrom(scenario.replace('http://127.0.0.1:1/', target).replace('duration: 2s', 'duration: 60s'));
+    const workload = shardedWorkload(server.url, { duration: '60s' });
     const c = await rawClient(g.url);
-    c.ws.send(encodeMessage({ type: 'init', init: { name: 'w', workload: plan.workloads.w!, shardIndex: 0, shardCount: 1, endpoints: {}, tags: {}, baseDir: '/tmp', warmupMs: 0, datasets: {}, seed: 1 } }));
+    c.ws.send(encodeMessage({ type: 'init', init: { name: 'w', workload: workload, shardIndex: 0, shardCount: 1, endpoints: {}, tags: {}, baseDir: '/tmp', warmupMs: 0, datasets: {}, seed: 1 } }));
     while (!c.received.some((m) => m.type === 'ready')) await new Promise((r) => setTimeout(r, 50));
     c.ws.send(encodeMessage({ type: 'go' }));
     await new Promise((r) => setTimeout(r, 300));

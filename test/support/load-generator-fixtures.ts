@@ -1,10 +1,17 @@
-/** What the load-generator tests start: a target with a fixed delay, and generator processes as a Job's pods run them. */
+/** What the load-generator tests start: a target with a fixed delay, generator processes as a Job's pods run them, a workload run to its end. */
+import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
+import type { ExecutorOutcome } from '../../harness/executors/executor.ts';
+import { MetricsAggregate } from '../../harness/metrics/aggregate.ts';
 import { LOAD_GENERATOR_ENTRY } from '../../harness/run/load-generator-local.ts';
+import type { Workload } from '../../harness/plan/scenario-schema.ts';
+import type { WorkloadHandle } from '../../harness/run/workload-runner.ts';
+import { childrenRunning } from './child-processes.ts';
+import { planFrom } from './scenario-text.ts';
 
 const TSX = import.meta.resolve('tsx');
 
@@ -37,4 +44,49 @@ export async function startGenerator(args: string[], env: Record<string, string>
     void exit.then((code) => reject(new Error(`generator exited ${code} before listening: ${stderr.join(' | ')}`)));
   });
   return { child, url, port: Number(new URL(url).port), exit, stderr };
+}
+
+/** Warms the workload up, runs it, and merges every snapshot it sent, as the run's tick loop would. */
+export async function runToEnd(h: WorkloadHandle): Promise<{ outcome: ExecutorOutcome; aggregate: MetricsAggregate }> {
+  await h.ready;
+  h.go();
+  const outcome = await h.done;
+  const aggregate = new MetricsAggregate();
+  for (const s of await h.drain()) aggregate.ingest(s);
+  aggregate.closeWindow(1);
+  return { outcome, aggregate };
+}
+
+/** Mocha hooks for a suite: a target answering after `delayMs` (its url filled in before the tests), and no generator process left after them. */
+export function withDelayedTarget(delayMs: number): { url: string } {
+  const target = { url: '' };
+  let close = (): void => {};
+  before(async () => {
+    const t = await startDelayedTarget(delayMs);
+    target.url = t.url;
+    close = t.close;
+  });
+  after(() => {
+    close();
+    assert.deepEqual(childrenRunning('load-generator-process.ts'), [], 'no generator process is left behind');
+  });
+  return target;
+}
+
+/**
+ * The workload the load-generator tests shard: 100/s for `duration` (200 iterations in 2 s) against
+ * `target`, a URL or the name of a url: component `echo` at `echoUrl`.
+ */
+export function shardedWorkload(target: string, options: { duration?: string; echoUrl?: string } = {}): Workload {
+  return planFrom(`name: sharded
+warmup: 0s
+${options.echoUrl ? `components:\n  echo: { url: "${options.echoUrl}" }\n` : ''}workloads:
+  w:
+    executor: constant-arrival-rate
+    rate: 100/s
+    duration: ${options.duration ?? '2s'}
+    preAllocatedVUs: 10
+    maxVUs: 40
+    http: { target: "${target}", checks: [{ status: 200 }] }
+`).workloads.w!;
 }
