@@ -37,6 +37,11 @@ export class GeneratorAgent {
   private go!: () => void;
   private readonly started = new Promise<void>((r) => { this.go = r; });
   private inited = false;
+  /**
+   * Drain replies and `done` in the order asked: with worker threads a drain takes a while, and a
+   * reply posted after `done` would be dropped with the closing link, losing its deltas.
+   */
+  private replies: Promise<void> = Promise.resolve();
 
   /**
    * `post` sends one message to the coordinator; `check(init)` may refuse an init (a shard index
@@ -63,11 +68,11 @@ export class GeneratorAgent {
     } else if (m.type === 'stop') this.abort();
     else if (m.type === 'go') this.go();
     else {
-      const g = this.generator;
-      void (async () => {
+      void this.reply(async () => {
+        const g = this.generator;
         const snapshot = g ? await g.drain() : this.registry.drain(true);
         await this.post({ type: 'snapshot', seq: m.seq, snapshot, vus: g?.vus() ?? 0 });
-      })();
+      }).catch(() => { /* the run's end reports what failed */ });
     }
   }
 
@@ -87,7 +92,14 @@ export class GeneratorAgent {
     await this.started;
     g.go();
     const outcome = await g.done;
-    await this.post({ type: 'done', outcome, snapshot: await g.drain() });
+    await this.reply(async () => { await this.post({ type: 'done', outcome, snapshot: await g.drain() }); });
+  }
+
+  /** Queues one reply after those already asked for. */
+  private reply(make: () => Promise<void>): Promise<void> {
+    const next = this.replies.then(make);
+    this.replies = next.catch(() => {});
+    return next;
   }
 
   private inThisThread(init: WorkerInit): Generator {
