@@ -65,6 +65,17 @@ describe('the autocannon engine against the echo component', function () {
     assert.equal(aggregate.view('http_reqs', { status: '503' })!.count, own.totalCompletedRequests);
   });
 
+  it('counts refused connections as failed requests with status 0, as many as autocannon\'s own errors, without latency samples', async () => {
+    const { outcome, aggregate } = await drive({ connections: 1 }, 'http://127.0.0.1:1', 300);
+    const own = outcome.autocannon;
+    assert.ok(own.errors > 0);
+    assert.equal(own.totalCompletedRequests, 0);
+    const failed = aggregate.view('http_req_failed', { status: '0', error: 'ECONNREFUSED' })!;
+    assert.deepEqual([failed.count, failed.passes], [own.errors, own.errors]);
+    assert.equal(aggregate.view('http_reqs')!.count, own.errors);
+    assert.equal(aggregate.view('http_req_duration'), null, 'no response, no latency');
+  });
+
   it('runs as `executor: engine` in caplab run, over two worker threads, and the run counts what autocannon counted', async () => {
     const plan = planFrom(`name: ac-run
 warmup: 300ms
