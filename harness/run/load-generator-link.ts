@@ -29,8 +29,9 @@ export async function dialGenerator(url: string, token: string, signal: AbortSig
     try {
       return await connectOnce(url, token);
     } catch (err) {
-      if (Date.now() + DIAL_RETRY_MS > deadline) {
-        throw new CaplabError('CAPLAB_ERR_WORKER_FAILED', `cannot reach the load generator at ${url} within ${timeoutMs / 1000} s: ${(err as Error).message}`,
+      // An HTTP answer (401: wrong token) will not change by retrying; a refused connection may.
+      if ((err as { answered?: boolean }).answered || Date.now() + DIAL_RETRY_MS > deadline) {
+        throw new CaplabError('CAPLAB_ERR_WORKER_FAILED', `cannot reach the load generator at ${url}: ${(err as Error).message}`,
           { hint: 'the generator may have exited (its init deadline) or the port-forward to it failed; rerun with --verbose', cause: err });
       }
       await new Promise((r) => setTimeout(r, DIAL_RETRY_MS));
@@ -45,7 +46,7 @@ function connectOnce(url: string, token: string): Promise<GeneratorLink> {
     const early = (err: Error): void => reject(err);
     ws.once('error', early);
     ws.once('unexpected-response', (_req, res) => {
-      reject(new Error(`upgrade refused with HTTP ${res.statusCode}${res.statusCode === 401 ? ' (wrong token: is another run using this generator?)' : ''}`));
+      reject(Object.assign(new Error(`upgrade refused with HTTP ${res.statusCode}${res.statusCode === 401 ? ' (wrong token: is another run using this generator?)' : ''}`), { answered: true }));
       ws.terminate();
     });
     ws.once('open', () => {

@@ -63,7 +63,9 @@ export function startInProcesses(s: WorkloadStart, tags: Record<string, string>)
       });
       const init: WorkerInit = { name: s.name, workload: s.workload, shardIndex: i, shardCount: count, endpoints: { ...s.endpoints, ...g.endpoints }, tags, baseDir: s.baseDir, warmupMs: s.warmupMs, datasets: s.datasets ?? {}, seed: s.seed ?? 1 };
       link.send({ type: 'init', init });
-      if (go) link.send({ type: 'go' });
+      // Dialled after the run was stopped: the shard ends at once (stop before go) and says done.
+      if (s.signal.aborted) link.send({ type: 'stop' });
+      else if (go) link.send({ type: 'go' });
     }));
   })();
   setup.catch((err: Error) => { for (const e of events) e.fail(err.message, err); });

@@ -135,7 +135,9 @@ describe('load generators over the WebSocket transport', function () {
 
   it('refuses a coordinator without the token (HTTP 401), named in the dial error', async () => {
     const g = await startGenerator(['--init-timeout', '5s']);
-    await assert.rejects(dialGenerator(g.url, 'wrong', new AbortController().signal, 600), (e: Error & { code?: string }) => e.code === 'CAPLAB_ERR_WORKER_FAILED' && /HTTP 401 \(wrong token/.test(e.message));
+    const started = Date.now();
+    await assert.rejects(dialGenerator(g.url, 'wrong', new AbortController().signal), (e: Error & { code?: string }) => e.code === 'CAPLAB_ERR_WORKER_FAILED' && /HTTP 401 \(wrong token/.test(e.message));
+    assert.ok(Date.now() - started < 10_000, 'an HTTP refusal is not retried until the dial deadline (30 s)');
     g.child.kill('SIGTERM');
     await g.exit;
   });
