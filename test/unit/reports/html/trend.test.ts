@@ -39,6 +39,19 @@ describe('report.html trend across stored runs', () => {
     assert.ok(t.points[2]!.latency['http_req_duration p95']! > t.points[1]!.latency['http_req_duration p95']!, 'the critical run is slower than the good one');
   });
 
+  it('reads throughput from iterations when a run made no HTTP requests, and shows a dash for a missing latency', () => {
+    const tcp = run('good', 2);
+    const iterations = tcp.metrics['iterations'];
+    delete tcp.metrics['http_reqs'];
+    delete tcp.metrics['http_req_duration'];
+    const t = trendPoints(input([run('good', 1), tcp]), run('good', 3));
+    const p = t.points.find((x) => x.startedAt.startsWith('2026-11-02'))!;
+    assert.equal(p.throughput, iterations?.type === 'counter' ? iterations.rate : null);
+    assert.equal(p.latency['http_req_duration p95'], null);
+    const section = trendSection(input([run('good', 1), tcp]), run('good', 3));
+    assert.match(section.after, /<td>2026-11-02T10:00:00.000Z<\/td><td>[^<]*<\/td><td class="num">–<\/td>/);
+  });
+
   it('does not repeat this run when it is one of the stored runs', () => {
     const current = run('good', 3);
     const t = trendPoints(input([run('warning', 1), structuredClone(current)]), current);
