@@ -46,7 +46,8 @@ describe('report.html trend across stored runs', () => {
     delete tcp.metrics['http_req_duration'];
     const t = trendPoints(input([run('good', 1), tcp]), run('good', 3));
     const p = t.points.find((x) => x.startedAt.startsWith('2026-11-02'))!;
-    assert.equal(p.throughput, iterations?.type === 'counter' ? iterations.rate : null);
+    assert.ok(iterations?.type === 'counter', 'the example counts iterations');
+    assert.equal(p.throughput, iterations.rate);
     assert.equal(p.latency['http_req_duration p95'], null);
     const section = trendSection(input([run('good', 1), tcp]), run('good', 3));
     assert.match(section.after, /<td>2026-11-02T10:00:00.000Z<\/td><td>[^<]*<\/td><td class="num">–<\/td>/);
