@@ -49,7 +49,7 @@ export interface DrainPlan {
   idleCloseMs: number;
 }
 
-/** Reload: spread per config, idle connections left to the client's keep-alive timeout first. */
+/** Reload: a connection idle this long is a client's spare, rarely picked, so closing it rarely races a request. */
 export const RELOAD_IDLE_CLOSE_MS = 6_000;
 /** Shutdown: nobody takes over, so no spread, and idle connections close after 1 s. */
 export const SHUTDOWN_IDLE_CLOSE_MS = 1_000;

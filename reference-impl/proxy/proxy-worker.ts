@@ -102,8 +102,9 @@ export async function startProxyWorker(setup: WorkerSetup, send: (msg: ToPrimary
    * a race no server can win: a client that has just sent on it (or whose event loop has not yet
    * seen the FIN) fails that request. Measured at 2000 req/s on a loaded machine with a 1 s idle
    * close: 4 to 80 requests failed per two reloads, `other side closed`, none of them seen by the
-   * proxy; with no idle close, none. So a reload waits longer than common client keep-alive
-   * timeouts (undici 4 s, Node's agent 5 s) and the client closes first; a shutdown waits 1 s.
+   * proxy; with no idle close, none. So a reload gives an idle connection 6 s: a client with
+   * traffic reuses its connections well within that, and one idle that long is a spare its pool
+   * rarely picks (the race stays for a spare picked at that very moment); a shutdown waits 1 s.
    */
   const drain = ({ deadlineMs, spreadMs, idleCloseMs }: DrainPlan): void => {
     if (draining) return;
