@@ -119,7 +119,9 @@ function executorIssues(workload: Record<string, unknown> | null, at: (string | 
   if (workload!['thinkTime'] !== undefined && !CLOSED_MODEL.has(executor)) {
     const why = executor === 'hold-connections'
       ? 'it holds connections instead of running iterations back to back'
-      : 'it is an open model whose arrivals are already scheduled by the rate, so a pause would change nothing but the VUs needed; lower the rate instead';
+      : executor === 'engine'
+        ? 'the engine (autocannon or Artillery) schedules its own requests; pauses belong in its own options or script'
+        : 'it is an open model whose arrivals are already scheduled by the rate, so a pause would change nothing but the VUs needed; lower the rate instead';
     issues.push({ path: [...at, 'thinkTime'], message: `thinkTime works with the closed-model executors (constant-vus, ramping-vus) only, not ${executor}: ${why}` });
   }
   const http = asRecord(workload!['http']);
