@@ -8,7 +8,7 @@ function connectionStep(index: number, connections: number, held: number, misses
     index, targetRate: 10, targetConnections: connections, achievedRate: 10, from: index * 10, to: index * 10 + 5, level: 'good', thresholds: [], droppedIterations: 0,
     metrics: {
       connections_open: { type: 'gauge', unit: 'count', value: held, min: 0, max: held },
-      connection_success: { type: 'rate', passes: connections - misses, total: connections },
+      connection_success: { type: 'rate', rate: (connections - misses) / connections, passes: connections - misses, total: connections },
       message_latency: { type: 'trend', unit: 'ms', count: 50, min: 1, max: 9, mean: 3, p50: 2.5, p90: 6, p95: 7.25, p99: 8.5 } as never,
       http_req_duration: { type: 'trend', unit: 'ms', count: 50, min: 1, max: 99, mean: 50, p50: 50, p90: 90, p95: 95.5, p99: 99 } as never,
     },
