@@ -42,12 +42,16 @@ workloads:
     rate: 20/s
     duration: 2s
     preAllocatedVUs: 2
+    maxVUs: 10
     ws: { target: rt, rooms: 4, publishers: 2, subscribe: false }
 `);
     const r = await run(plan);
     assert.deepEqual(r.errors, []);
     const sent = metric(r, 'ws_msgs_sent').count;
-    assert.equal(sent, 40, '20/s for 2 s');
+    // 20/s for 2 s schedules 40; on a loaded machine one may find no free VU and be dropped (counted), never lost
+    const dropped = r.workloads.find((w) => w.name === 'pub')!.droppedIterations;
+    assert.equal(sent + dropped, 40, `20/s for 2 s: ${sent} sent + ${dropped} dropped`);
+    assert.ok(sent >= 30, `only ${sent} of 40 published`);
     // 10 subscribers per room, each message goes to one room: one latency sample per delivery
     assert.equal(metric(r, 'message_latency').count, sent * 10);
     assert.equal(metric(r, 'ws_sessions').count, 42, '40 subscribers + 2 publishers');
