@@ -45,7 +45,9 @@ workloads:
     assert.ok(corrected.max > 900, `corrected max ${corrected.max} ms`);
     assert.ok(corrected.p90 > 100, `corrected p90 ${corrected.p90} ms`);
     // Only the 20 requests in flight when the stall began waited after being sent.
-    assert.ok(raw.p99 < 100, `raw p99 ${raw.p99} ms barely moves`);
-    assert.ok(corrected.p99 > 10 * raw.p99, `corrected p99 ${corrected.p99} vs raw ${raw.p99}`);
+    // They are 0.4% of the samples, under the 1% tail, so the raw p99 stays far below the 1 s stall;
+    // how far below is this machine's scheduling at the time (~1 ms quiet, 112 ms seen at load 10+).
+    assert.ok(raw.p99 < 400, `raw p99 ${raw.p99} ms barely moves`);
+    assert.ok(corrected.p99 > 2.5 * raw.p99, `corrected p99 ${corrected.p99} vs raw ${raw.p99}`);
   });
 });
