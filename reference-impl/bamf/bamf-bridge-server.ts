@@ -28,6 +28,8 @@ export async function startBamfBridge(options: ComponentOptions<typeof bamfBridg
   const api = options.api.replace(/\/$/, '');
   const id = options.id ?? `bridge-${process.pid}`;
   const sessions = new Map<string, YamuxSession>();
+  /** agents the API already routes here whose upgrade is not done yet: a relay for one waits for it */
+  const arriving = new Map<string, Promise<void>>();
   const relays = Object.fromEntries(RELAY_OUTCOMES.map((o) => [o, 0])) as Record<(typeof RELAY_OUTCOMES)[number], number>;
   let draining = false;
   let migrated = 0;
@@ -40,6 +42,7 @@ export async function startBamfBridge(options: ComponentOptions<typeof bamfBridg
   };
 
   const relay = async (req: IncomingMessage, res: ServerResponse, agent: string, path: string): Promise<void> => {
+    if (!sessions.has(agent)) await arriving.get(agent);
     const session = sessions.get(agent);
     const gone = (): void => {
       relays.agent_gone++;
@@ -115,7 +118,13 @@ export async function startBamfBridge(options: ComponentOptions<typeof bamfBridg
       return;
     }
     // the API learns where the agent is before the agent does: once its tunnel is open here,
-    // requests for it already come here
+    // requests for it already come here. Those that come before the upgrade is done wait for it
+    // (else they were answered agent-gone and the API waited 2 s for a move that had happened).
+    let arrived!: () => void;
+    const upgrade = new Promise<void>((r) => { arrived = r; });
+    arriving.set(agent, upgrade);
+    const settle = (): void => { if (arriving.get(agent) === upgrade) arriving.delete(agent); arrived(); };
+    socket.once('close', settle);
     callApi('PUT', `/internal/agents/${encodeURIComponent(agent)}`, { bridge: id }).then(() => {
       wss.handleUpgrade(req, socket, head, (ws) => {
         const session = YamuxSession.server(new WebSocketDuplex(ws));
@@ -128,9 +137,11 @@ export async function startBamfBridge(options: ComponentOptions<typeof bamfBridg
           if (draining) migrated++;
           else void callApi('DELETE', `/internal/agents/${encodeURIComponent(agent)}?bridge=${id}`).catch(() => {});
         });
+        settle();
       });
     }, (err: unknown) => {
       logger.warn({ agent, err: (err as Error).message }, 'the API did not take the agent; refusing its tunnel');
+      settle();
       socket.end('HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
     });
   });

@@ -19,7 +19,12 @@ export class DialError extends Error {
 const MAX_WS_MESSAGE = 4 * 1024 * 1024;
 const zeroMask = (mask: Buffer): void => { mask.fill(0); };
 
-/** Resolves with an OPEN WebSocket; rejects with DialError. */
+/**
+ * Resolves with an OPEN WebSocket, paused; rejects with DialError. Paused because frames the server
+ * sent with its 101 arrive in the same read and ws emits them (process.nextTick) before an awaiting
+ * caller can add a 'message' listener: they were lost (a yamux SYN sent right after the upgrade,
+ * so that request hung). WebSocketDuplex resumes it once read; a caller using `ws` itself calls resume().
+ */
 export function dialWebSocket(url: string, token: string, timeoutMs: number): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
     let settled = false;
@@ -45,6 +50,7 @@ export function dialWebSocket(url: string, token: string, timeoutMs: number): Pr
     ws.once('open', () => {
       if (settled) return void ws.terminate();
       settled = true;
+      ws.pause();
       resolve(ws);
     });
   });
