@@ -78,6 +78,7 @@ export async function startBamfApi(options: ComponentOptions<typeof bamfApiFlags
           { name: 'bamf_agents', help: 'agents with a tunnel', type: 'gauge', samples: [{ value: registry.agentCount }] },
           { name: 'bamf_bridge_agents', help: 'tunnels per bridge', type: 'gauge', samples: registry.list().map((b) => ({ labels: { bridge: b.id }, value: b.agents })) },
           { name: 'bamf_tunnels_migrated_total', help: 'tunnels that moved off a draining bridge', type: 'counter', samples: [{ value: registry.migrated }] },
+          { name: 'bamf_tunnels_lost_total', help: 'tunnels still on a bridge when it deregistered (not moved by its drain)', type: 'counter', samples: [{ value: registry.lost }] },
           { name: 'bamf_proxy_requests_total', help: 'agent requests by outcome (retried: sent again after the agent moved)', type: 'counter', samples: OUTCOMES.map((o) => ({ labels: { outcome: o }, value: counts[o] })) },
         ]);
         res.writeHead(200, { 'content-type': PROMETHEUS_CONTENT_TYPE });

@@ -16,6 +16,8 @@ export class BridgeRegistry {
   /** agent id -> bridge id holding its newest tunnel */
   private readonly agents = new Map<string, string>();
   migrated = 0;
+  /** tunnels still on a bridge when it went for good (a drain that did not move them all) */
+  lost = 0;
 
   register(id: string, url: string): void {
     const old = this.bridges.get(id);
@@ -30,10 +32,10 @@ export class BridgeRegistry {
     return true;
   }
 
-  /** A bridge gone for good. */
+  /** A bridge gone for good; the tunnels it still held are lost. */
   remove(id: string): void {
     this.bridges.delete(id);
-    for (const [agent, bridge] of this.agents) if (bridge === id) this.agents.delete(agent);
+    for (const [agent, bridge] of this.agents) if (bridge === id) { this.agents.delete(agent); this.lost++; }
   }
 
   /** An agent's tunnel is up on `bridgeId`; a tunnel moving off a draining bridge counts as migrated. */

@@ -55,7 +55,7 @@ describe('BAMF bridge: a relay for an agent whose tunnel is being set up', funct
     const answer = request(`${bridge.url}/relay/agent-1/x`).then(async (r) => ({ status: r.statusCode, body: await r.body.text() }));
     // give the relay time to reach the bridge before the upgrade completes (were it not there yet,
     // it would find the tunnel up and this test would pass without showing anything)
-    const early = await Promise.race([answer, new Promise<undefined>((r) => setTimeout(r, 300))]);
+    const early = await Promise.race([answer, new Promise<undefined>((r) => setTimeout(() => r(undefined), 300))]);
     releasePut();
     const { status, body } = early ?? await answer;
     assert.equal(status, 200, `relay answered ${status}: ${body}`);

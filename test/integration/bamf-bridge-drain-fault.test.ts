@@ -56,6 +56,7 @@ describe('BAMF bridge drain (drain fault on a bridge)', function () {
     assert.ok(statuses.length > 50, `${statuses.length} requests`);
     assert.deepEqual([...new Set(statuses)], [200], 'every request through the API answered 200');
     assert.equal(await metric(e.api!, 'bamf_tunnels_migrated_total'), onBridge1, '100% of bridge1\'s tunnels migrated');
+    assert.equal(await metric(e.api!, 'bamf_tunnels_lost_total'), 0, 'none left on bridge1 when it went');
     assert.equal(await metric(e.api!, 'bamf_bridge_agents{bridge="bridge2"'), 10);
     assert.equal(await metric(e.agents!, 'bamf_agents_connected'), 10);
     assert.equal(await metric(e.agents!, 'bamf_agent_reconnects_total'), 0, 'moved, not lost and redialled');
