@@ -83,6 +83,11 @@ export const proxyConfigSchema = z.strictObject({
   drainTimeout: duration().default(10_000),
   /** on reload, old workers close their client connections at random moments within this window, not all at once */
   drainSpread: duration().default(1_000),
+  /**
+   * experimental, off by default: plain keep-alive requests without a body go over raw sockets
+   * (fast-path.ts) instead of Node's HTTP server and undici; everything else takes the full path
+   */
+  fastPath: z.boolean().default(false),
   admin: z.strictObject({
     metricsPath: z.string().startsWith('/').default('/metrics'),
     healthPath: z.string().startsWith('/').default('/healthz'),

@@ -5,7 +5,8 @@
  * connections, cuts what is left at the deadline and reports its final counters before exiting.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { Server as NetServer, type AddressInfo, type Socket } from 'node:net';
+import { Server as NetServer, createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
+import { FastPath } from './fast-path.ts';
 import type { Logger } from '../common/logger.ts';
 import { forwardRequest, type ForwardContext, type ForwardedRequest } from './forwarded-request.ts';
 import { emptyRequests, type DrainPlan, type ToPrimary, type ToWorker, type WorkerSetup, type WorkerSnapshot } from './proxy-ipc.ts';
@@ -39,10 +40,12 @@ export async function startProxyWorker(setup: WorkerSetup, send: (msg: ToPrimary
    * when the connection is told to close (its next response says `Connection: close`).
    */
   const connections = new Map<Socket, { busy: number; idleSince: number; closeAt: number }>();
-  server.on('connection', (socket: Socket) => {
+  const track = (socket: Socket): void => {
+    if (connections.has(socket)) return; // handed over by the fast path: tracked since it was accepted
     connections.set(socket, { busy: 0, idleSince: performance.now(), closeAt: draining ? 0 : Infinity });
     socket.once('close', () => connections.delete(socket));
-  });
+  };
+  server.on('connection', track);
   /** Whether a response on `socket` may keep the connection open: always, until it is draining and its turn came. */
   const keepAlive = (socket: Socket | null): boolean => {
     if (!draining) return true;
@@ -58,6 +61,21 @@ export async function startProxyWorker(setup: WorkerSetup, send: (msg: ToPrimary
         what.breakerOpened ? 'circuit breaker opened for an upstream (this worker)' : 'upstream ejected by outlier detection (this worker)');
     },
   };
+
+  // With the fast path the port is a plain net.Server; Node's HTTP server never listens and only
+  // gets the connections the fast path hands over.
+  const fast = config.fastPath ? new FastPath(ctx, server, {
+    connections: config.pool.connections, keepAliveTimeout: config.pool.keepAliveTimeout, connectTimeout: config.pool.connectTimeout,
+    highWaterMark: config.buffers.highWaterMark, headersTimeout: config.pool.headersTimeout, maxHeaderSize: config.buffers.maxHeaderSize,
+    adminPaths: new Set([config.admin.healthPath, config.admin.metricsPath]),
+    busy(socket, busy) {
+      const c = connections.get(socket);
+      if (busy) { inFlight++; if (c) c.busy++; return; }
+      inFlight--;
+      if (c) { c.busy--; c.idleSince = performance.now(); }
+    },
+  }) : null;
+  const front: NetServer = fast === null ? server : createNetServer({ noDelay: true, highWaterMark: config.buffers.highWaterMark } as object, (socket) => { track(socket); fast.accept(socket); });
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     inFlight++;
@@ -123,12 +141,17 @@ export async function startProxyWorker(setup: WorkerSetup, send: (msg: ToPrimary
       // connection that got a request is busy and stays open. This narrows the race, it cannot close it.
       setImmediate(() => { for (const socket of idle) if (connections.get(socket)?.busy === 0) socket.destroy(); });
     }, IDLE_SWEEP_MS);
-    const deadline = setTimeout(() => { abandoned = inFlight; server.closeAllConnections(); }, deadlineMs);
+    const deadline = setTimeout(() => {
+      abandoned = inFlight;
+      server.closeAllConnections();
+      for (const socket of connections.keys()) socket.destroy(); // the fast path's too
+    }, deadlineMs);
     // net.Server's close, not http.Server's: that one (Node >= 19) also closes idle keep-alive
     // connections at once, racing clients that are about to send on them
-    NetServer.prototype.close.call(server, () => {
+    NetServer.prototype.close.call(front, () => {
       clearInterval(sweep);
       clearTimeout(deadline);
+      fast?.close();
       void upstreams.close().finally(() => {
         logger.info({ generation: setup.generation, abandoned }, 'worker drained');
         send({ t: 'final', snap: snapshot(), abandoned }, () => exit(0));
@@ -137,10 +160,10 @@ export async function startProxyWorker(setup: WorkerSetup, send: (msg: ToPrimary
   };
 
   const port = await new Promise<number>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ host: setup.host, port: setup.port }, () => {
-      server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
+    front.once('error', reject);
+    front.listen({ host: setup.host, port: setup.port }, () => {
+      front.off('error', reject);
+      resolve((front.address() as AddressInfo).port);
     });
   });
 

@@ -60,7 +60,8 @@ async function compile(logger: Logger): Promise<WorkerEntry> {
       writeFileSync(partial, code);
       renameSync(partial, file);
     }
-    return { exec: file, execArgv: [], loader: 'bundle' };
+    // e.g. CAPLAB_PROXY_WORKER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/p' to profile a worker (NODE_OPTIONS refuses --cpu-prof)
+    return { exec: file, execArgv: (process.env.CAPLAB_PROXY_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean), loader: 'bundle' };
   } catch (err) {
     logger.warn({ err: (err as Error).message }, 'could not compile the proxy worker into one file; workers start through tsx (slower)');
     return tsxEntry();

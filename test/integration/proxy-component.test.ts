@@ -12,10 +12,13 @@ function echo(name: string, flags: ComponentSpec['flags'] = {}): ComponentSpec {
   return { name, component: 'echo', flags, env: {}, replicas: 1, readiness: { path: '/health', timeoutMs: 15_000 } };
 }
 
+/** Every behaviour below is checked on the full path and on the experimental fast path (`fastPath: true`). */
+let fastPath = false;
+
 function proxy(upstreams: string[], config: object, flags: ComponentSpec['flags'] = {}): ComponentSpec {
   return {
     name: 'front', component: 'proxy', env: {}, replicas: 1, readiness: { path: '/healthz', timeoutMs: 20_000 },
-    flags: { upstreams: upstreams.map((u) => `{{endpoint ${u}}}`).join(','), configJson: JSON.stringify(config), ...flags },
+    flags: { upstreams: upstreams.map((u) => `{{endpoint ${u}}}`).join(','), configJson: JSON.stringify({ fastPath, ...config }), ...flags },
   };
 }
 
@@ -38,8 +41,9 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 10
   }
 }
 
-describe('proxy component with real echo upstreams', function () {
+for (const mode of [false, true]) describe(`proxy component with real echo upstreams${mode ? ' (fast path)' : ''}`, function () {
   this.timeout(90_000);
+  before(() => { fastPath = mode; });
   let cluster: Cluster;
   let lines: string[];
   let pools: Pool[] = [];
@@ -186,7 +190,7 @@ describe('proxy component with real echo upstreams', function () {
     await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
     try {
       const origin = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
-      const e = await cluster.deploy([{ ...proxy([], { workers: 1, healthCheck: { enabled: false } }), flags: { upstreams: origin, configJson: JSON.stringify({ workers: 1, healthCheck: { enabled: false } }) } }]);
+      const e = await cluster.deploy([{ ...proxy([], { workers: 1, healthCheck: { enabled: false } }), flags: { upstreams: origin, configJson: JSON.stringify({ fastPath, workers: 1, healthCheck: { enabled: false } }) } }]);
       const r = await poolFor(e).request({ path: '/h?q=1', method: 'GET', headers: { 'x-req': 'r', 'x-forwarded-for': '10.0.0.1', 'proxy-connection': 'keep-alive' } });
       assert.equal(await r.body.text(), 'body');
       assert.equal(r.statusCode, 201);
