@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createLogger } from '../../reference-impl/common/logger.ts';
+import type { ToPrimary } from '../../reference-impl/proxy/proxy-ipc.ts';
+import { validateProxyConfig } from '../../reference-impl/proxy/proxy-config.ts';
+import { startProxyWorker, type WorkerHandle } from '../../reference-impl/proxy/proxy-worker.ts';
+
+/** A raw upstream: each request's path picks how the answer is framed. */
+const ANSWERS: Record<string, string> = {
+  '/cl': 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\nKeep-Alive: timeout=5\r\n\r\nhello',
+  '/chunked': 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n',
+  '/close': 'HTTP/1.1 200 OK\r\nX-A: 1\r\n\r\nuntil-close',
+  '/bad': 'HTTP/1.1 2x0 nope\r\n\r\n',
+  '/500': 'HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n',
+};
+
+function rawUpstream(seen: string[]): Server {
+  return createServer((s) => {
+    let buf = '';
+    s.on('data', (d) => {
+      buf += d.toString('latin1');
+      let end: number;
+      while ((end = buf.indexOf('\r\n\r\n')) !== -1) {
+        const head = buf.slice(0, end);
+        const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
+        if (buf.length < end + 4 + length) break;
+        buf = buf.slice(end + 4 + length); // the body is not looked at
+        seen.push(head);
+        const path = head.split(' ')[1]!;
+        const answer = ANSWERS[path] ?? `HTTP/1.1 200 OK\r\nContent-Length: ${path.length}\r\n\r\n${path}`;
+        if (path === '/chunked') { s.write(answer.slice(0, 50)); setTimeout(() => s.write(answer.slice(50)), 5); } else s.write(answer);
+        if (path === '/close' || path === '/bad') s.end();
+      }
+    });
+    s.on('error', () => {});
+  });
+}
+
+/** Sends `bytes` on a fresh connection and collects everything until the proxy closes it or `until` matches. */
+function exchange(port: number, bytes: string, until?: (text: string) => boolean): Promise<{ text: string; closed: boolean }> {
+  return new Promise((resolve) => {
+    const s: Socket = connect(port, '127.0.0.1', () => s.write(bytes, 'latin1'));
+    let text = '';
+    s.on('data', (d) => { text += d.toString('latin1'); if (until?.(text)) { s.destroy(); resolve({ text, closed: false }); } });
+    s.on('close', () => resolve({ text, closed: true }));
+    s.on('error', () => {});
+  });
+}
+
+const count = (text: string, what: string): number => text.split(what).length - 1;
+
+describe('proxy fast path over raw sockets', function () {
+  this.timeout(20_000);
+  let upstream: Server;
+  let worker: WorkerHandle;
+  const seen: string[] = [];
+  const sent: ToPrimary[] = [];
+
+  before(async () => {
+    upstream = rawUpstream(seen);
+    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+    const origin = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+    const config = validateProxyConfig({ upstreams: [origin], fastPath: true, healthCheck: { enabled: false }, outlierDetection: { enabled: false }, circuitBreaker: { enabled: false } });
+    worker = await startProxyWorker({ config, host: '127.0.0.1', port: 0, generation: 1, healthy: {} }, (m, done) => { sent.push(m); done?.(); }, createLogger('test', 'silent'), () => {});
+  });
+
+  after(async () => {
+    const exited = new Promise<void>((r) => { const t = setInterval(() => { if (sent.some((m) => m.t === 'final')) { clearInterval(t); r(); } }, 10); });
+    worker.onMessage({ t: 'drain', plan: { deadlineMs: 1_000, spreadMs: 0, idleCloseMs: 0 } });
+    await exited;
+    upstream.close();
+  });
+
+  it('forwards a GET with Content-Length, dropping hop-by-hop fields and adding X-Forwarded-For', async () => {
+    const r = await exchange(worker.port, 'GET /cl HTTP/1.1\r\nHost: x\r\nKeep-Alive: 1\r\n\r\n', (t) => t.endsWith('hello'));
+    assert.match(r.text, /^HTTP\/1\.1 200 OK\r\nContent-Length: 5\r\nconnection: keep-alive\r\nkeep-alive: timeout=65\r\n\r\nhello$/);
+    assert.match(seen.at(-1)!, /x-forwarded-for: 127\.0\.0\.1$/);
+    assert.doesNotMatch(seen.at(-1)!, /keep-alive/i);
+  });
+
+  it('answers pipelined requests in order', async () => {
+    const r = await exchange(worker.port, 'GET /p1 HTTP/1.1\r\nHost: x\r\n\r\nGET /p22 HTTP/1.1\r\nHost: x\r\n\r\nGET /cl HTTP/1.1\r\nHost: x\r\n\r\n', (t) => t.endsWith('hello'));
+    assert.ok(r.text.indexOf('/p1') < r.text.indexOf('/p22') && r.text.indexOf('/p22') < r.text.indexOf('hello'), r.text);
+    assert.equal(count(r.text, 'HTTP/1.1 200'), 3);
+  });
+
+  it('passes a chunked answer through and keeps the connection for the next request', async () => {
+    const r = await exchange(worker.port, 'GET /chunked HTTP/1.1\r\nHost: x\r\n\r\nGET /cl HTTP/1.1\r\nHost: x\r\n\r\n', (t) => t.endsWith('hello'));
+    assert.ok(r.text.includes('transfer-encoding: chunked\r\nconnection: keep-alive\r\nkeep-alive: timeout=65\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\nHTTP/1.1 200 OK'), r.text);
+  });
+
+  it('reads a close-delimited answer to its end and then closes the client connection', async () => {
+    const r = await exchange(worker.port, 'GET /close HTTP/1.1\r\nHost: x\r\n\r\n');
+    assert.ok(r.closed);
+    assert.match(r.text, /^HTTP\/1\.1 200 OK\r\nX-A: 1\r\nconnection: close\r\n\r\nuntil-close$/);
+  });
+
+  it('answers 502 to a malformed upstream head', async () => {
+    const r = await exchange(worker.port, 'GET /bad HTTP/1.1\r\nHost: x\r\n\r\n', (t) => t.includes('\r\n\r\nbad gateway'));
+    assert.match(r.text, /^HTTP\/1\.1 502 Bad Gateway/);
+  });
+
+  it('answers a malformed request head with 400 and closes the connection', async () => {
+    for (const bad of ['GARBAGE\r\n\r\n', 'GET / HTTP/1.1\r\nHost: x\r\nBad Name: 1\r\n\r\n', 'GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n', `GET /${'a'.repeat(70_000)} HTTP/1.1\r\n\r\n`]) {
+      const r = await exchange(worker.port, bad);
+      assert.ok(r.closed);
+      assert.match(r.text, /^HTTP\/1\.1 4(00|31) /, JSON.stringify(bad.slice(0, 40)));
+    }
+  });
+
+  it('hands requests it does not take to the full path: bodies, HTTP/1.0, admin paths', async () => {
+    const post = await exchange(worker.port, 'POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabcGET /cl HTTP/1.1\r\nHost: x\r\n\r\n', (t) => t.endsWith('hello'));
+    assert.equal(count(post.text, 'HTTP/1.1 200 OK'), 2);
+    const old = await exchange(worker.port, 'GET /http10 HTTP/1.0\r\n\r\n');
+    assert.ok(old.closed);
+    assert.match(old.text, /^HTTP\/1\.1 200 OK[^]*\/http10$/);
+    const health = await exchange(worker.port, 'GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    assert.match(health.text, /^HTTP\/1\.1 200 OK[^]*ok\n$/);
+  });
+
+  it('counts answers by outcome', async () => {
+    sent.length = 0;
+    await exchange(worker.port, 'GET /500 HTTP/1.1\r\nHost: x\r\n\r\n', (t) => t.includes('\r\n\r\n'));
+    worker.onMessage({ t: 'snapshot', id: 1 });
+    const snap = sent.find((m) => m.t === 'snapshot');
+    assert.ok(snap && snap.t === 'snapshot');
+    assert.ok(snap.snap.requests.ok >= 10 && snap.snap.requests.upstream_5xx === 1 && snap.snap.requests.upstream_error === 1, JSON.stringify(snap.snap.requests));
+  });
+});
