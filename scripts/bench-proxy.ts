@@ -1,5 +1,7 @@
 /**
- * npm run bench:proxy [-- --duration 5 --rounds 3 --connections 32 --workers 1 --probe 3]
+ * npm run bench:proxy [-- --duration 5 --rounds 3 --connections 32 --workers 1 --probe 3 --full-path]
+ *
+ * The caplab proxy runs with its fast path (fast-path.ts); `--full-path` measures Node's HTTP server + undici instead.
  *
  * caplab's reference proxy (reference-impl/proxy) next to nginx (Debian, scripts/install-system-deps.sh)
  * in front of the same upstream, in the same run. The upstream is a second nginx answering
@@ -35,7 +37,7 @@ const MAIN = fileURLToPath(new URL('../reference-impl/main.ts', import.meta.url)
 const TSX = import.meta.resolve('tsx');
 const BODY = 'x'.repeat(64);
 
-interface Options { durationS: number; rounds: number; connections: number; workers: number; probeS: number }
+interface Options { durationS: number; rounds: number; connections: number; workers: number; probeS: number; fastPath: boolean }
 
 const children = new Set<ChildProcess>();
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -88,11 +90,11 @@ async function startNginx(name: string, workers: number, server: (port: number) 
   return `http://127.0.0.1:${port}`;
 }
 
-async function startProxy(upstream: string, workers: number): Promise<string> {
+async function startProxy(upstream: string, workers: number, fastPath: boolean): Promise<string> {
   const child = track(spawn(process.execPath, ['--import', TSX, MAIN, 'proxy', '--upstreams', upstream, '--port', '0',
     // active checks and ejection off: this measures forwarding, and on a starved machine a check
     // that misses its 500 ms timeout twice would mark the only upstream down (a first run did: 503s)
-    '--config-json', JSON.stringify({ workers, healthCheck: { enabled: false }, outlierDetection: { enabled: false }, circuitBreaker: { enabled: false }, pool: { connections: 64 } })], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LOG_LEVEL: 'warn' } }));
+    '--config-json', JSON.stringify({ workers, fastPath, healthCheck: { enabled: false }, outlierDetection: { enabled: false }, circuitBreaker: { enabled: false }, pool: { connections: 64 } })], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LOG_LEVEL: 'warn' } }));
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (l) => { if (l.includes('"event":"listening"')) resolve(l); });
     child.once('exit', (code) => reject(new Error(`proxy exited (${code}) before listening`)));
@@ -141,6 +143,7 @@ async function main(): Promise<void> {
   const o: Options = {
     durationS: positiveOption(argv, 'duration', 5), rounds: positiveOption(argv, 'rounds', 3),
     connections: positiveOption(argv, 'connections', 32), workers: positiveOption(argv, 'workers', 1), probeS: positiveOption(argv, 'probe', 3),
+    fastPath: !argv.includes('--full-path'),
   };
   const loadBefore = round(loadavg()[0]!);
   for (const tool of ['nginx', 'wrk']) {
@@ -149,8 +152,8 @@ async function main(): Promise<void> {
   const upstream = await startNginx('upstream', 1, () => [`location / { return 200 "${BODY}"; }`]);
   const nginxProxy = await startNginx('proxy', o.workers, () => ['location / { proxy_pass http://up; proxy_http_version 1.1; proxy_set_header Connection ""; }'],
     [`  upstream up { server ${upstream.slice('http://'.length)}; keepalive 64; }`]);
-  const proxy = await startProxy(upstream, o.workers);
-  say(`upstream nginx ${upstream}; nginx proxy ${nginxProxy}; caplab proxy ${proxy}; ${o.workers} worker(s) each; wrk -t1 -c${o.connections} ${o.durationS}s x ${o.rounds} rounds`);
+  const proxy = await startProxy(upstream, o.workers, o.fastPath);
+  say(`upstream nginx ${upstream}; nginx proxy ${nginxProxy}; caplab proxy ${proxy} (${o.fastPath ? "fast path" : "full path"}); ${o.workers} worker(s) each; wrk -t1 -c${o.connections} ${o.durationS}s x ${o.rounds} rounds`);
   await wrk(proxy, { ...o, durationS: 2 });
   await wrk(nginxProxy, { ...o, durationS: 2 });
 

@@ -76,6 +76,7 @@ class ClientConnection {
     this.socket.on('data', this.onData);
     this.socket.on('close', this.onClose);
     this.socket.on('error', () => {}); // 'close' follows
+    // not half-open, as Node's HTTP server by default (httpAllowHalfOpen false): a client's FIN ends the connection and aborts its request
     this.socket.setTimeout(65_000, () => { if (this.exchange === null) this.socket.destroy(); });
   }
 
@@ -91,7 +92,7 @@ class ClientConnection {
     if (buf === null || this.done) return;
     const end = buf.indexOf(CRLFCRLF);
     const head = end === -1 || end > this.fp.o.maxHeaderSize ? null : parseRequestHead(buf.toString("latin1", 0, end), this.socket.remoteAddress ?? '');
-    if (head === null || this.fp.o.adminPaths.has(head.path)) { this.leave(); this.fp.handOver(this.socket, buf); return; }
+    if (head === null || this.fp.o.adminPaths.has(head.path)) { this.done = true; this.leave(); this.fp.handOver(this.socket, buf); return; }
     this.buf = end + 4 === buf.length ? null : buf.subarray(end + 4);
     this.exchange = new Exchange(this.fp, this, head.method, head.upstreamHead);
     this.fp.o.busy(this.socket, true);

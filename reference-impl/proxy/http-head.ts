@@ -107,7 +107,7 @@ export function parseResponseHead(head: string, method: string): ResponseHead | 
   if (!/^HTTP\/1\.[01] [1-9]\d\d(?: [^\r\n]*)?$/.test(statusLine)) return null;
   const http10 = statusLine.charCodeAt(7) === 0x30;
   const status = Number(statusLine.slice(9, 12));
-  let out = statusLine + '\r\n';
+  let out = 'HTTP/1.1' + statusLine.slice(8) + '\r\n'; // the client's hop is HTTP/1.1 whatever the upstream's
   let length: number | undefined;
   let te: string | undefined;
   let close = http10;

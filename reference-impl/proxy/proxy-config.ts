@@ -84,10 +84,10 @@ export const proxyConfigSchema = z.strictObject({
   /** on reload, old workers close their client connections at random moments within this window, not all at once */
   drainSpread: duration().default(1_000),
   /**
-   * experimental, off by default: plain keep-alive requests without a body go over raw sockets
-   * (fast-path.ts) instead of Node's HTTP server and undici; everything else takes the full path
+   * plain keep-alive requests without a body go over raw sockets (fast-path.ts) instead of Node's
+   * HTTP server and undici; everything else takes the full path. false: every request takes the full path
    */
-  fastPath: z.boolean().default(false),
+  fastPath: z.boolean().default(true),
   admin: z.strictObject({
     metricsPath: z.string().startsWith('/').default('/metrics'),
     healthPath: z.string().startsWith('/').default('/healthz'),

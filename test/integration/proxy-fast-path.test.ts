@@ -95,6 +95,16 @@ describe('proxy fast path over raw sockets', function () {
     assert.match(r.text, /^HTTP\/1\.1 200 OK\r\nX-A: 1\r\nconnection: close\r\n\r\nuntil-close$/);
   });
 
+  it('closes the connection of a client that shuts down its side, as Node\'s HTTP server does', async () => {
+    const r = await new Promise<string>((resolve) => {
+      const s = connect(worker.port, '127.0.0.1', () => s.end('GET /half HTTP/1.1\r\nHost: x\r\n\r\n'));
+      let text = '';
+      s.on('data', (d) => { text += d.toString('latin1'); });
+      s.on('close', () => resolve(text));
+    });
+    assert.ok(r === '' || /^HTTP\/1\.1 200 OK[^]*\/half$/.test(r), r); // whether the answer made it first is a race
+  });
+
   it('answers 502 to a malformed upstream head', async () => {
     const r = await exchange(worker.port, 'GET /bad HTTP/1.1\r\nHost: x\r\n\r\n', (t) => t.includes('\r\n\r\nbad gateway'));
     assert.match(r.text, /^HTTP\/1\.1 502 Bad Gateway/);

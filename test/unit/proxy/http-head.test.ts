@@ -40,6 +40,7 @@ describe('fast path response head', () => {
     assert.deepEqual([close.framing, close.reusable], [{ kind: 'close' }, false]);
     assert.equal(parseResponseHead('HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close', 'GET')?.reusable, false);
     assert.equal(parseResponseHead('HTTP/1.0 200 OK\r\nContent-Length: 3', 'GET')?.reusable, false);
+    assert.equal(parseResponseHead('HTTP/1.0 200 OK\r\nContent-Length: 3', 'GET')?.clientHead, 'HTTP/1.1 200 OK\r\nContent-Length: 3\r\n', 'the client hop is HTTP/1.1');
     assert.deepEqual(parseResponseHead('HTTP/1.1 200 OK\r\nContent-Length: 3', 'HEAD')?.framing, { kind: 'length', length: 0 });
     assert.deepEqual(parseResponseHead('HTTP/1.1 304 Not Modified', 'GET')?.framing, { kind: 'length', length: 0 });
   });
