@@ -132,6 +132,8 @@ class Exchange {
   private chunked: ChunkedScanner | null = null;
   private clientGone = false;
   private finished = false;
+  /** the client connection stays open after this answer (not draining, not close-delimited) */
+  private keepOpen = true;
   private readonly onUpData = (d: Buffer): void => this.upData(d);
   private readonly onUpEnd = (): void => this.upEnd();
   private readonly onUpError = (err: Error): void => this.fail(err);
@@ -205,7 +207,6 @@ class Exchange {
     else client.uncork();
   }
 
-  private keepOpen = true;
 
   private body(d: Buffer, corked = false): void {
     const client = this.conn.socket;

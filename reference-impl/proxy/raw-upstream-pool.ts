@@ -11,7 +11,7 @@ export interface RawPoolOptions {
   highWaterMark: number;
 }
 
-/** Error codes a connection attempt can fail with before anything was sent. */
+/** One upstream's raw keep-alive connections for the fast path. */
 export class RawUpstreamPool {
   private readonly idle: Socket[] = [];
   private readonly waiters: Array<(s: Socket | Error) => void> = [];
