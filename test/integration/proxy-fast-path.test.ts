@@ -14,6 +14,8 @@ const ANSWERS: Record<string, string> = {
   '/500': 'HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n',
 };
 
+const BIG = Buffer.alloc(4 * 1024 * 1024, 'x');
+
 function rawUpstream(seen: string[]): Server {
   return createServer((s) => {
     let buf = '';
@@ -28,6 +30,7 @@ function rawUpstream(seen: string[]): Server {
         seen.push(head);
         const path = head.split(' ')[1]!;
         const answer = ANSWERS[path] ?? `HTTP/1.1 200 OK\r\nContent-Length: ${path.length}\r\n\r\n${path}`;
+        if (path === '/big') { s.write(`HTTP/1.1 200 OK\r\nContent-Length: ${BIG.length}\r\n\r\n`); s.write(BIG); continue; }
         if (path === '/chunked') { s.write(answer.slice(0, 50)); setTimeout(() => s.write(answer.slice(50)), 5); } else s.write(answer);
         if (path === '/close' || path === '/bad') s.end();
       }
@@ -76,6 +79,19 @@ describe('proxy fast path over raw sockets', function () {
     assert.match(r.text, /^HTTP\/1\.1 200 OK\r\nContent-Length: 5\r\nconnection: keep-alive\r\nkeep-alive: timeout=65\r\n\r\nhello$/);
     assert.match(seen.at(-1)!, /x-forwarded-for: 127\.0\.0\.1$/);
     assert.doesNotMatch(seen.at(-1)!, /keep-alive/i);
+  });
+
+  it('streams a large answer through with backpressure and serves the next request after it', async () => {
+    const r = await new Promise<Buffer>((resolve) => {
+      const chunks: Buffer[] = [];
+      const s = connect(worker.port, '127.0.0.1', () => s.write('GET /big HTTP/1.1\r\nHost: x\r\n\r\nGET /cl HTTP/1.1\r\nHost: x\r\n\r\n'));
+      s.pause();
+      setTimeout(() => s.resume(), 200); // the proxy's writes to this client fill up meanwhile
+      s.on('data', (d) => { chunks.push(d); if (d.toString('latin1').endsWith('hello')) { s.destroy(); resolve(Buffer.concat(chunks)); } });
+    });
+    const text = r.toString('latin1');
+    assert.equal(count(text, 'x'), BIG.length);
+    assert.equal(count(text, 'HTTP/1.1 200 OK'), 2);
   });
 
   it('answers pipelined requests in order', async () => {
