@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Cluster, ComponentSpec } from '../../clusters/cluster.ts';
 import { localProvider } from '../../clusters/providers/local-provider.ts';
 import { CaplabError } from '../../harness/errors.ts';
+import { referenceChildren } from '../support/child-processes.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TSX = import.meta.resolve('tsx');
@@ -23,21 +24,6 @@ function get(url: string): Promise<{ status: number; body: Buffer }> {
       res.on('end', () => resolve({ status: res.statusCode!, body: Buffer.concat(chunks) }));
     }).on('error', reject).end();
   });
-}
-
-/** Live children of `parent` running a reference component, read from /proc. */
-function referenceChildren(parent = process.pid): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(ppid) !== parent || state === 'Z') continue;
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('reference-impl/main.ts')) pids.push(Number(entry));
-    } catch { /* exited while we looked */ }
-  }
-  return pids;
 }
 
 /** True while pid is a live process (a zombie awaiting its reaper is dead). */
