@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { renderHtmlReport } from '../../reports/render/html/html-report.ts';
 import type { RunResult } from '../../reports/run-result.ts';
-import { findChromium, launchChromium, waitFor, type Browser } from '../../scripts/headless-chromium.ts';
+import { waitFor } from '../../scripts/headless-chromium.ts';
+import { useChromium } from '../support/chromium-suite.ts';
 
 const SWEEP = new URL('../fixtures/results/html-sweep.json', import.meta.url);
 const FAULT = new URL('../fixtures/results/html-fault.json', import.meta.url);
@@ -26,28 +26,11 @@ const CHART_STATES = `[...document.querySelectorAll('figure.chart')].map((f) => 
 }))`;
 
 describe('report.html in headless Chromium', function () {
-  let browser: Browser | null = null;
-  let dir = '';
-
-  before(async function () {
-    const chromium = findChromium();
-    if (!chromium) {
-      console.log('    skipped: no Chromium on PATH (install it with `bash scripts/install-system-deps.sh chromium`, or set CHROMIUM_PATH)');
-      this.skip();
-    }
-    this.timeout(60_000);
-    dir = await mkdtemp(join(tmpdir(), 'caplab-html-report-'));
-    browser = await launchChromium(chromium!);
-  });
-
-  after(async () => {
-    await browser?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  const chromium = useChromium('caplab-html-report-');
 
   async function reportFile(fixture: URL, name: string): Promise<string> {
     const result = JSON.parse(await readFile(fixture, 'utf8')) as RunResult;
-    const file = join(dir, name);
+    const file = join(chromium.dir(), name);
     await writeFile(file, await renderHtmlReport(result, { failOn: 'critical' }));
     return pathToFileURL(file).href;
   }
@@ -56,7 +39,7 @@ describe('report.html in headless Chromium', function () {
     it(`renders every chart of ${label} interactively, with no console error and no request off the file`, async function () {
       this.timeout(60_000);
       const url = await reportFile(fixture, `${label.replace(/\W+/g, '-')}.html`);
-      const page = await browser!.open(url);
+      const page = await chromium.browser().open(url);
       await waitFor(page, `document.querySelectorAll('figure.chart[data-interactive="static"]').length === 0`, 30_000);
       const charts = await page.evaluate<ChartState[]>(CHART_STATES);
       assert.ok(charts.length >= minCharts, `expected at least ${minCharts} charts, found ${charts.length}`);
@@ -76,7 +59,7 @@ describe('report.html in headless Chromium', function () {
   it('shows every chart as static SVG when JavaScript is off', async function () {
     this.timeout(60_000);
     const url = await reportFile(SWEEP, 'no-js.html');
-    const page = await browser!.open(url, { javaScript: false });
+    const page = await chromium.browser().open(url, { javaScript: false });
     const charts = await page.evaluate<ChartState[]>(CHART_STATES);
     assert.ok(charts.length >= 4);
     for (const c of charts) {

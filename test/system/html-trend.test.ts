@@ -1,33 +1,17 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { renderHtmlReport } from '../../reports/render/html/html-report.ts';
 import type { RunResult } from '../../reports/run-result.ts';
-import { findChromium, launchChromium, waitFor, type Browser } from '../../scripts/headless-chromium.ts';
+import { waitFor } from '../../scripts/headless-chromium.ts';
+import { useChromium } from '../support/chromium-suite.ts';
 
 const SWEEP = new URL('../fixtures/results/html-sweep.json', import.meta.url);
 
 describe('report.html with the trend across stored runs, in headless Chromium', function () {
   this.timeout(90_000);
-  let browser: Browser | null = null;
-  let dir = '';
-
-  before(async function () {
-    const chromium = findChromium();
-    if (!chromium) {
-      console.log('    skipped: no Chromium on PATH (install it with `bash scripts/install-system-deps.sh chromium`, or set CHROMIUM_PATH)');
-      this.skip();
-    }
-    dir = await mkdtemp(join(tmpdir(), 'caplab-html-trend-'));
-    browser = await launchChromium(chromium!);
-  });
-
-  after(async () => {
-    await browser?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  const chromium = useChromium('caplab-html-trend-');
 
   it('mounts both trend charts interactively, with data marks and no console error', async () => {
     const base = JSON.parse(await readFile(SWEEP, 'utf8')) as RunResult;
@@ -38,9 +22,9 @@ describe('report.html with the trend across stored runs, in headless Chromium', 
       return r;
     };
     const html = await renderHtmlReport(at(20, 12), { failOn: 'critical', trend: { baseline: 'main', dir: 'reports/baselines', runs: [at(1, 9.5), at(5, 10.1), at(9, 9.8)] } });
-    const file = join(dir, 'report.html');
+    const file = join(chromium.dir(), 'report.html');
     await writeFile(file, html);
-    const page = await browser!.open(pathToFileURL(file).href, { width: 1000, height: 900 });
+    const page = await chromium.browser().open(pathToFileURL(file).href, { width: 1000, height: 900 });
     await waitFor(page, `document.querySelectorAll('figure.chart[data-interactive="static"]').length === 0`, 60_000);
     const trend = await page.evaluate<{ id: string; state: string | null; marks: number }[]>(`[...document.querySelectorAll('#trend figure.chart')].map((f) => ({
       id: f.id, state: f.getAttribute('data-interactive'),
