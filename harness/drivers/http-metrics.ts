@@ -59,14 +59,18 @@ export class HttpMetrics {
     return failed;
   }
 
-  /** Records a request that got no response (refused, reset, timed out): failed, status 0, tagged with `code`. */
-  transportError(code: string, durationMs: number, rawMs: number, bytesSent: number, bytesReceived: number): void {
+  /**
+   * Records a request that got no response (refused, reset, timed out): failed, status 0, tagged with
+   * `code`. Durations are null when the engine that sent it gives no time for it (autocannon): then
+   * it counts without a latency sample.
+   */
+  transportError(code: string, durationMs: number | null, rawMs: number | null, bytesSent: number, bytesReceived: number): void {
     // Checks could not pass without a response; counting them failed keeps the checks rate honest.
     for (let i = 0; i < this.checkRates.length; i++) this.checkRates[i]!.add(false);
     const h = this.byError.get(code) ?? this.resolveError(code);
     h.reqs.add(1);
-    h.duration.add(durationMs);
-    h.durationRaw.add(rawMs);
+    if (durationMs !== null) h.duration.add(durationMs);
+    if (rawMs !== null) h.durationRaw.add(rawMs);
     h.failed.add(true);
     this.sent.add(bytesSent);
     this.received.add(bytesReceived);

@@ -18,7 +18,6 @@ import { HttpMetrics, httpBaseTags } from '../drivers/http-metrics.ts';
 import { resolveTarget } from '../drivers/http.ts';
 import { stripeShare } from '../executors/segment.ts';
 import { M } from '../metrics/metric-names.ts';
-import type { CounterHandle, RateHandle } from '../metrics/recorder.ts';
 import type { AutocannonConfig } from './autocannon-schema.ts';
 import { noIterations, type EngineDriver, type EngineOutcome, type EngineRun } from './engine-driver.ts';
 
@@ -68,7 +67,6 @@ async function driveAutocannon(config: AutocannonConfig, url: string, deps: Driv
   const http = new HttpMetrics(deps.recorder, tags, checks);
   const iterations = deps.recorder.counter(M.iterations, deps.tags);
   const iterationDuration = deps.recorder.trend(M.iterationDuration, deps.tags);
-  const errors = new RequestErrors(deps, tags, checks.descriptions);
 
   const opts: Record<string, unknown> = {
     url,
@@ -100,7 +98,8 @@ async function driveAutocannon(config: AutocannonConfig, url: string, deps: Driv
         iterationDuration.add(ms);
       });
       instance.on('reqError', (err) => {
-        errors.add(err.code ?? (err.message === 'request timed out' ? 'ETIMEDOUT' : 'ERR'));
+        // autocannon gives no time for a request that got no answer: counted and failed, no latency sample
+        http.transportError(err.code ?? (err.message === 'request timed out' ? 'ETIMEDOUT' : 'ERR'), null, null, 0, 0);
         iterations.add(1);
       });
       onAbort = () => instance.stop();
@@ -116,26 +115,5 @@ async function driveAutocannon(config: AutocannonConfig, url: string, deps: Driv
   } finally {
     run.signal.removeEventListener('abort', onAbort);
     run.onVUs?.(0);
-  }
-}
-
-/** Requests that got no response: counted and failed like the http driver's transport errors, without a latency sample. */
-class RequestErrors {
-  private readonly byCode = new Map<string, { reqs: CounterHandle; failed: RateHandle }>();
-  private readonly checkRates: RateHandle[];
-  constructor(private readonly deps: DriverDeps, private readonly tags: Readonly<Record<string, string>>, checks: readonly string[]) {
-    this.checkRates = checks.map((check) => deps.recorder.rate(M.checks, { ...tags, check }));
-  }
-
-  add(code: string): void {
-    let h = this.byCode.get(code);
-    if (!h) {
-      const tags = { ...this.tags, status: '0', error: code };
-      h = { reqs: this.deps.recorder.counter(M.httpReqs, tags), failed: this.deps.recorder.rate(M.httpReqFailed, tags) };
-      this.byCode.set(code, h);
-    }
-    h.reqs.add(1);
-    h.failed.add(true);
-    for (const r of this.checkRates) r.add(false);
   }
 }
