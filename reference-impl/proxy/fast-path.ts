@@ -12,14 +12,13 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Socket } from 'node:net';
 import { ChunkedScanner } from './chunked-scanner.ts';
-import type { ForwardContext } from './forwarded-request.ts';
+import { CONNECT_ERRORS, type ForwardContext } from './forwarded-request.ts';
 import { parseRequestHead, parseResponseHead, type ResponseHead } from './http-head.ts';
 import type { Outcome } from './proxy-ipc.ts';
 import { RawUpstreamPool, type RawPoolOptions } from './raw-upstream-pool.ts';
 import type { Upstream } from './upstream-set.ts';
 
 const CRLFCRLF = Buffer.from('\r\n\r\n');
-const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
 const KEEP_ALIVE_HEAD = 'connection: keep-alive\r\nkeep-alive: timeout=65\r\n\r\n';
 const CLOSE_HEAD = 'connection: close\r\n\r\n';
 

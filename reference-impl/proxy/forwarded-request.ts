@@ -13,13 +13,12 @@ import type { Socket } from 'node:net';
 import type { Dispatcher } from 'undici';
 import type { Outcome } from './proxy-ipc.ts';
 import type { Upstream, UpstreamSet } from './upstream-set.ts';
+import { HOP_BY_HOP } from './http-head.ts';
 
-/** Headers that describe one hop, not the message (RFC 9110 7.6.1), plus those undici sets itself. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'expect']);
 /** Lengths of the HOP_BY_HOP names: most header names skip the lower-casing by length alone. */
 const HOP_BY_HOP_LENGTHS = new Set([...HOP_BY_HOP].map((h) => h.length));
 /** Errors raised before anything reached the upstream, so another upstream may be tried. */
-const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+export const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
 
 /** What every request of one worker shares. */
 export interface ForwardContext {
