@@ -67,7 +67,7 @@ export interface ShardEvents {
  * and outcomes. Worker threads and load-generator processes feed it the same messages.
  */
 export class ShardSet {
-  readonly readies: Promise<void>[] = [];
+  private readonly readies: Promise<void>[] = [];
   readonly outcomes: Promise<ExecutorOutcome>[] = [];
   private readonly pending: Snapshot[] = [];
   private readonly vusOf: number[];
@@ -110,11 +110,6 @@ export class ShardSet {
       };
     });
     return events;
-  }
-
-  /** Whether shard i may still answer a drain. */
-  isAlive(i: number): boolean {
-    return this.alive[i]!;
   }
 
   /** Resolves when every shard is warmed up (or failed: `done` then says why). */
