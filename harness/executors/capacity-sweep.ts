@@ -18,7 +18,7 @@ import { z } from 'zod';
 import { duration, percent, rate } from '../plan/zod-units.ts';
 import { runArrivals } from './arrival-loop.ts';
 import { arrivalVUsFields, checkArrivalVUs, maxVUsOf } from './arrival-vus.ts';
-import type { ExecutorContext, ExecutorModule, ExecutorOutcome } from './executor.ts';
+import { addOutcome, type ExecutorContext, type ExecutorModule, type ExecutorOutcome } from './executor.ts';
 import { ArrivalSchedule } from './arrival-schedule.ts';
 import { ConnectionSteps } from './connection-steps.ts';
 import { nextStep, type JudgedStep, type SweepPlan } from './sweep-strategy.ts';
@@ -189,9 +189,7 @@ async function run(c: CapacitySweepConfig, ctx: ExecutorContext): Promise<Execut
           schedule: new ArrivalSchedule(next.rate, [{ duration: settleMs + measureMs, target: next.rate }]),
           preAllocatedVUs: c.preAllocatedVUs, maxVUs: maxVUsOf(c), gracefulStop: c.gracefulStop,
         }, ctx);
-        total.iterations += out.iterations;
-        total.dropped += out.dropped;
-        total.interrupted += out.interrupted;
+        addOutcome(total, out);
         activeMs += settleMs + measureMs;
       }
       const level = verdict ? await Promise.race([verdict, stopped]) : 'good';
@@ -203,10 +201,7 @@ async function run(c: CapacitySweepConfig, ctx: ExecutorContext): Promise<Execut
   } finally {
     signal.removeEventListener('abort', onAbort);
     if (connections) {
-      const out = await connections.finish();
-      total.iterations += out.iterations;
-      total.dropped += out.dropped;
-      total.interrupted += out.interrupted;
+      addOutcome(total, await connections.finish());
     }
     ctx.sweep?.ended({ mode: plan.mode, stopReason });
   }

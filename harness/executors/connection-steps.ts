@@ -13,7 +13,7 @@
  */
 import { ArrivalSchedule } from './arrival-schedule.ts';
 import { runArrivals } from './arrival-loop.ts';
-import type { ExecutorContext, ExecutorOutcome } from './executor.ts';
+import { addOutcome, type ExecutorContext, type ExecutorOutcome } from './executor.ts';
 import { ConnectionHolder, type HoldConnectionsConfig } from './hold-connections.ts';
 
 export interface ConnectionStepsConfig {
@@ -74,12 +74,7 @@ export class ConnectionSteps {
       await clock.sleepUntil(Math.min(end, clock.now() + TOUCH_MS), signal);
       this.holder.touch();
     }
-    if (publishing) {
-      const out = await publishing;
-      this.publishes.iterations += out.iterations;
-      this.publishes.dropped += out.dropped;
-      this.publishes.interrupted += out.interrupted;
-    }
+    if (publishing) addOutcome(this.publishes, await publishing);
   }
 
   /** Closes every connection (at most connectTimeout for stuck closes) and sums what was done. */
@@ -87,7 +82,8 @@ export class ConnectionSteps {
     this.holder.stop();
     await this.holding;
     await this.holder.closed();
-    const h = this.holder.outcome();
-    return { iterations: h.iterations + this.publishes.iterations, dropped: h.dropped + this.publishes.dropped, interrupted: h.interrupted + this.publishes.interrupted };
+    const total = { ...this.publishes };
+    addOutcome(total, this.holder.outcome());
+    return total;
   }
 }

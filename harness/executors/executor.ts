@@ -63,6 +63,13 @@ export interface ExecutorOutcome {
   activeMs?: number;
 }
 
+/** Adds `out`'s counts (iterations, dropped, interrupted) into `into`, for an executor made of several loops. */
+export function addOutcome(into: ExecutorOutcome, out: ExecutorOutcome): void {
+  into.iterations += out.iterations;
+  into.dropped += out.dropped;
+  into.interrupted += out.interrupted;
+}
+
 export interface ExecutorModule<C> {
   /** the registry key, as written in scenario files */
   readonly type: string;
