@@ -102,7 +102,8 @@ describe('--load-generators: a workload over load-generator processes', function
     for (const p of ['p50', 'p95'] as const) {
       const bucket = bucketWidth(Math.round(Math.max(d1[p], d3[p]) * d1.hdrScale)) / d1.hdrScale;
       console.log(`      ${p}: 1 process ${d1[p]} ms, 3 processes ${d3[p]} ms (one HDR bucket here: ${bucket} ms)`);
-      assert.ok(d1[p] >= 20 && d3[p] >= 20, `${p} at least the echo delay`);
+      // less a Node timer's 1 ms: its delay counts from the loop's cached clock, so 20 ms can end after 19.x
+      assert.ok(d1[p] >= 19 && d3[p] >= 19, `${p} at least the echo delay less a timer's 1 ms`);
       if (p === 'p50') assert.ok(Math.abs(d1[p] - d3[p]) <= JITTER_MS + bucket, `${p}: ${d1[p]} ms vs ${d3[p]} ms, more than ${JITTER_MS} ms + one bucket apart`);
     }
   });
