@@ -3,10 +3,12 @@
  * drain, agent placement, assignment of a bridge to a connecting agent) and an HTTP proxy to agents:
  * `/agents/<id>/<path>` goes to the bridge holding the agent's tunnel, which relays it. A request
  * that reaches a bridge the agent has just left (503 from the bridge) is retried once on the agent's
- * new bridge, so a request made during a migration does not fail.
+ * new bridge, so a request made during a migration does not fail. A relay has a deadline
+ * (`--relay-timeout`, 504 when it passes) and is cancelled when its client leaves.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { Agent, request } from 'undici';
+import { pipeline } from 'node:stream/promises';
+import { Agent, request, type Dispatcher } from 'undici';
 import type { ComponentOptions, RunningComponent } from '../common/component.ts';
 import { HttpLifecycle } from '../common/http-lifecycle.ts';
 import type { Logger } from '../common/logger.ts';
@@ -14,12 +16,17 @@ import { PROMETHEUS_CONTENT_TYPE, renderPrometheusText } from '../common/prometh
 import type { bamfApiFlags } from './bamf-api-component.ts';
 import { BridgeRegistry } from './bridge-registry.ts';
 
-const OUTCOMES = ['ok', 'no_agent', 'bridge_error', 'retried'] as const;
+const OUTCOMES = ['ok', 'no_agent', 'bridge_error', 'timeout', 'client_abort', 'retried'] as const;
+type Outcome = (typeof OUTCOMES)[number];
+/** Abort reasons of a relay: its deadline passed, or its client went away. */
+const DEADLINE_PASSED = 'relay deadline passed';
+const CLIENT_LEFT = 'client closed the connection';
 
 export async function startBamfApi(options: ComponentOptions<typeof bamfApiFlags>, logger: Logger): Promise<RunningComponent> {
   const registry = new BridgeRegistry();
   const dispatcher = new Agent({ connections: 128, keepAliveTimeout: 10_000 });
-  const counts = Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<(typeof OUTCOMES)[number], number>;
+  const counts = Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>;
+  const relayTimeoutMs = options.relayTimeout;
 
   const json = (res: ServerResponse, status: number, body: unknown): void => {
     const text = JSON.stringify(body);
@@ -32,38 +39,82 @@ export async function startBamfApi(options: ComponentOptions<typeof bamfApiFlags
     try { return JSON.parse(text || '{}') as Record<string, unknown>; } catch { return {}; }
   };
 
-  /** Relays to the agent's bridge; retried once when the bridge says the agent is no longer there. */
+  /**
+   * Relays to the agent's bridge; retried when the bridge says the agent is no longer there. The
+   * deadline runs from the request's body being read to the answer's head, retries included; a
+   * client that leaves at any point cancels the relay, so the bridge stops its stream to the agent.
+   * Each request counts one outcome (`retried` counts the extra attempts, besides).
+   */
   const proxyToAgent = async (req: IncomingMessage, res: ServerResponse, agent: string, rest: string): Promise<void> => {
-    const body = req.method === 'GET' || req.method === 'HEAD' ? null : Buffer.concat(await collect(req));
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const bridge = registry.bridgeOf(agent);
-      if (!bridge) { counts.no_agent++; json(res, 502, { error: `agent ${agent} has no tunnel` }); return; }
-      try {
-        const r = await request(`${bridge.url}/relay/${encodeURIComponent(agent)}${rest}`, { method: req.method as 'GET', body, dispatcher, headers: { 'content-type': req.headers['content-type'] ?? 'application/octet-stream' } });
-        if (r.statusCode === 503 && r.headers['x-bamf-agent-gone'] === '1' && attempt < 2) {
-          await r.body.dump();
-          counts.retried++;
-          await waitForMove(agent, bridge.id);
-          continue;
+    let settled = false;
+    const settle = (outcome: Exclude<Outcome, 'retried'>): void => { if (!settled) { settled = true; counts[outcome]++; } };
+    const relay = new AbortController();
+    res.once('close', () => {
+      if (res.writableFinished) return;
+      settle('client_abort');
+      relay.abort(CLIENT_LEFT);
+    });
+    let body: Buffer | null = null;
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      // a body that cannot be read to its end is a client that left
+      try { body = Buffer.concat(await collect(req)); } catch { settle('client_abort'); return; }
+    }
+    if (relay.signal.aborted) return;
+    const deadline = relayTimeoutMs > 0 ? setTimeout(() => relay.abort(DEADLINE_PASSED), relayTimeoutMs) : undefined;
+    let answer: Dispatcher.ResponseData | undefined;
+    try {
+      for (let attempt = 0; attempt < 3 && !answer; attempt++) {
+        const bridge = registry.bridgeOf(agent);
+        if (!bridge) { settle('no_agent'); json(res, 502, { error: `agent ${agent} has no tunnel` }); return; }
+        try {
+          const r = await request(`${bridge.url}/relay/${encodeURIComponent(agent)}${rest}`, { method: req.method as 'GET', body, dispatcher, signal: relay.signal, headers: { 'content-type': req.headers['content-type'] ?? 'application/octet-stream' } });
+          if (r.statusCode === 503 && r.headers['x-bamf-agent-gone'] === '1' && attempt < 2) {
+            await r.body.dump();
+            counts.retried++;
+            await waitForMove(agent, bridge.id, relay.signal);
+            continue;
+          }
+          answer = r;
+        } catch (err) {
+          if (relay.signal.aborted) break;
+          if (attempt < 2 && registry.bridgeOf(agent)?.id !== bridge.id) { counts.retried++; continue; }
+          settle('bridge_error');
+          json(res, 502, { error: `bridge ${bridge.id}: ${(err as Error).message}` });
+          return;
         }
-        counts.ok++;
-        res.writeHead(r.statusCode, { 'content-type': String(r.headers['content-type'] ?? 'application/octet-stream') });
-        for await (const c of r.body) res.write(c);
-        res.end();
-        return;
-      } catch (err) {
-        if (attempt < 2 && registry.bridgeOf(agent)?.id !== bridge.id) { counts.retried++; continue; }
-        counts.bridge_error++;
-        if (!res.headersSent) json(res, 502, { error: `bridge ${bridge.id}: ${(err as Error).message}` }); else res.destroy();
-        return;
       }
+    } finally {
+      clearTimeout(deadline);
+    }
+    if (!answer || relay.signal.aborted) {
+      // cut short: by the deadline (the client is told), or by the client (counted when it left)
+      if (relay.signal.reason === DEADLINE_PASSED) {
+        settle('timeout');
+        res.writeHead(504, { 'content-type': 'text/plain' });
+        res.end(`agent ${agent}: no answer within the relay deadline (${relayTimeoutMs} ms)\n`);
+      }
+      answer?.body.destroy();
+      return;
+    }
+    res.writeHead(answer.statusCode, { 'content-type': String(answer.headers['content-type'] ?? 'application/octet-stream') });
+    try {
+      await pipeline(answer.body, res);
+      settle('ok');
+    } catch {
+      // the bridge cut the answer short (a client that left is counted already)
+      settle('bridge_error');
+      res.destroy();
     }
   };
 
-  /** Waits (briefly) until the agent's tunnel is on another bridge than `from`. */
-  const waitForMove = async (agent: string, from: string): Promise<void> => {
+  /** Waits (briefly) until the agent's tunnel is on another bridge than `from`; throws once `signal` aborts. */
+  const waitForMove = async (agent: string, from: string, signal: AbortSignal): Promise<void> => {
     const deadline = performance.now() + 2_000;
-    while (registry.bridgeOf(agent)?.id === from && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    while (registry.bridgeOf(agent)?.id === from && performance.now() < deadline) {
+      signal.throwIfAborted();
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    signal.throwIfAborted();
   };
 
   const server = createServer({ keepAlive: true }, (req, res) => {
@@ -79,7 +130,7 @@ export async function startBamfApi(options: ComponentOptions<typeof bamfApiFlags
           { name: 'bamf_bridge_agents', help: 'tunnels per bridge', type: 'gauge', samples: registry.list().map((b) => ({ labels: { bridge: b.id }, value: b.agents })) },
           { name: 'bamf_tunnels_migrated_total', help: 'tunnels that moved off a draining bridge', type: 'counter', samples: [{ value: registry.migrated }] },
           { name: 'bamf_tunnels_lost_total', help: 'tunnels still on a bridge when it deregistered (not moved by its drain)', type: 'counter', samples: [{ value: registry.lost }] },
-          { name: 'bamf_proxy_requests_total', help: 'agent requests by outcome (retried: sent again after the agent moved)', type: 'counter', samples: OUTCOMES.map((o) => ({ labels: { outcome: o }, value: counts[o] })) },
+          { name: 'bamf_proxy_requests_total', help: 'agent requests by outcome (timeout: no answer within --relay-timeout, 504; client_abort: the client left first; retried: sent again after the agent moved)', type: 'counter', samples: OUTCOMES.map((o) => ({ labels: { outcome: o }, value: counts[o] })) },
         ]);
         res.writeHead(200, { 'content-type': PROMETHEUS_CONTENT_TYPE });
         res.end(text);

@@ -21,7 +21,7 @@ import { WebSocketDuplex } from '../tunnel/websocket-duplex.ts';
 import { YamuxSession } from '../tunnel/yamux/index.ts';
 import type { bamfBridgeFlags } from './bamf-bridge-component.ts';
 
-const RELAY_OUTCOMES = ['ok', 'agent_gone', 'agent_error'] as const;
+const RELAY_OUTCOMES = ['ok', 'agent_gone', 'agent_error', 'client_abort'] as const;
 
 export async function startBamfBridge(options: ComponentOptions<typeof bamfBridgeFlags>, logger: Logger): Promise<RunningComponent> {
   if (options.api === undefined) throw new UsageError('bad-flag', 'component bamf-bridge: --api URL (the BAMF API tier) is required');
@@ -42,7 +42,22 @@ export async function startBamfBridge(options: ComponentOptions<typeof bamfBridg
   };
 
   const relay = async (req: IncomingMessage, res: ServerResponse, agent: string, path: string): Promise<void> => {
+    // the API gave up on this relay (its client left, or its deadline passed): stop the stream to
+    // the agent (RST, so the agent drops its connection to the target) instead of relaying into a
+    // closed response
+    let apiLeft = false;
+    let stream: Duplex | undefined;
+    let upstream: ReturnType<typeof httpRequest> | undefined;
+    let answered = false;
+    res.once('close', () => {
+      if (res.writableFinished) return;
+      apiLeft = true;
+      if (!answered) { answered = true; relays.client_abort++; }
+      upstream?.destroy();
+      stream?.destroy();
+    });
     if (!sessions.has(agent)) await arriving.get(agent);
+    if (apiLeft) return;
     const session = sessions.get(agent);
     const gone = (): void => {
       relays.agent_gone++;
@@ -51,18 +66,17 @@ export async function startBamfBridge(options: ComponentOptions<typeof bamfBridg
       res.writeHead(503, { 'x-bamf-agent-gone': '1', 'content-type': 'text/plain' });
       res.end(`agent ${agent} is not on bridge ${id}\n`);
     };
-    if (!session || session.isClosed) { gone(); return; }
+    if (!session || session.isClosed) { answered = true; gone(); return; }
     // the agent may close this tunnel (it moved) while we wait to open a stream or for the answer:
     // then the request has not reached the target, and the API can send it to the agent's new bridge
-    let answered = false;
-    let upstream: ReturnType<typeof httpRequest> | undefined;
     const onTunnelClosed = (): void => { if (!answered) { answered = true; upstream?.destroy(); gone(); } };
     session.once('close', onTunnelClosed);
     res.once('close', () => session.off('close', onTunnelClosed));
-    let stream: Duplex;
-    try { stream = await session.open(); } catch { onTunnelClosed(); return; }
-    if (answered) { stream.destroy(); return; }
-    upstream = httpRequest({ createConnection: () => stream as never, method: req.method, path, headers: { ...req.headers, host: 'agent', connection: 'close' } });
+    let opened: Duplex;
+    try { opened = await session.open(); } catch { onTunnelClosed(); return; }
+    if (answered) { opened.destroy(); return; }
+    stream = opened;
+    upstream = httpRequest({ createConnection: () => opened as never, method: req.method, path, headers: { ...req.headers, host: 'agent', connection: 'close' } });
     upstream.on('response', (answer) => {
       answered = true;
       session.off('close', onTunnelClosed);
@@ -73,6 +87,7 @@ export async function startBamfBridge(options: ComponentOptions<typeof bamfBridg
       answer.pipe(res);
     });
     upstream.on('error', (err) => {
+      if (apiLeft) return; // destroyed above: nobody to answer
       if (answered && !res.headersSent) return; // answered as gone already
       answered = true;
       session.off('close', onTunnelClosed);
@@ -95,7 +110,7 @@ export async function startBamfBridge(options: ComponentOptions<typeof bamfBridg
         { name: 'bamf_bridge_draining', help: '1 while draining', type: 'gauge', samples: [{ value: draining ? 1 : 0 }] },
         { name: 'bamf_bridge_tunnels_migrated_total', help: 'tunnels that moved to another bridge during the drain', type: 'counter', samples: [{ value: migrated }] },
         { name: 'bamf_bridge_tunnels_lost_total', help: 'tunnels still here at the drain deadline', type: 'counter', samples: [{ value: lost }] },
-        { name: 'bamf_bridge_relays_total', help: 'relayed requests by outcome (agent_gone: answered 503 for the API to retry elsewhere)', type: 'counter', samples: RELAY_OUTCOMES.map((o) => ({ labels: { outcome: o }, value: relays[o] })) },
+        { name: 'bamf_bridge_relays_total', help: 'relayed requests by outcome (agent_gone: answered 503 for the API to retry elsewhere; client_abort: the API left before the agent answered)', type: 'counter', samples: RELAY_OUTCOMES.map((o) => ({ labels: { outcome: o }, value: relays[o] })) },
       ]));
       return;
     }
