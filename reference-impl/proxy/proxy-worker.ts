@@ -66,7 +66,7 @@ export async function startProxyWorker(setup: WorkerSetup, send: (msg: ToPrimary
   // gets the connections the fast path hands over.
   const fast = config.fastPath ? new FastPath(ctx, server, {
     connections: config.pool.connections, keepAliveTimeout: config.pool.keepAliveTimeout, connectTimeout: config.pool.connectTimeout,
-    highWaterMark: config.buffers.highWaterMark, headersTimeout: config.pool.headersTimeout, maxHeaderSize: config.buffers.maxHeaderSize,
+    readBufferSize: config.buffers.highWaterMark, headersTimeout: config.pool.headersTimeout, maxHeaderSize: config.buffers.maxHeaderSize,
     adminPaths: new Set([config.admin.healthPath, config.admin.metricsPath]),
     busy(socket, busy) {
       const c = connections.get(socket);

@@ -1,69 +1,79 @@
 /**
  * Keep-alive TCP connections to one upstream for the fast path: at most `connections` open, idle
- * ones reused most recently used first and closed after `keepAliveTimeout`, waiters served in order.
+ * ones reused most recently used first and closed after `keepAliveTimeout` (checked by the
+ * worker's SweepClock), waiters served in order.
  */
-import { connect, type NetConnectOpts, type Socket } from 'node:net';
+import { UpstreamConnection } from './upstream-connection.ts';
+import type { SweepClock } from './sweep-clock.ts';
 
 export interface RawPoolOptions {
   connections: number;
   keepAliveTimeout: number;
   connectTimeout: number;
-  highWaterMark: number;
+  /** the worker's shared read buffer (upstream-connection.ts) */
+  readBuffer: Buffer;
 }
+
+type Waiter = (c: UpstreamConnection | Error) => void;
 
 /** One upstream's raw keep-alive connections for the fast path. */
 export class RawUpstreamPool {
-  private readonly idle: Socket[] = [];
-  private readonly waiters: Array<(s: Socket | Error) => void> = [];
+  /** least recently used first: the sweep closes from the front, acquire takes from the back */
+  private readonly idle: UpstreamConnection[] = [];
+  private readonly waiters: Waiter[] = [];
   private open = 0;
   private closed = false;
   private readonly host: string;
   private readonly port: number;
+  private readonly closeIdle = (c: UpstreamConnection): void => { c.socket.destroy(); };
 
-  constructor(origin: string, private readonly o: RawPoolOptions) {
+  constructor(origin: string, private readonly o: RawPoolOptions, private readonly clock: SweepClock) {
     const u = new URL(origin);
     this.host = u.hostname.replace(/^\[|\]$/g, '');
     this.port = Number(u.port || 80);
+    clock.every(() => {
+      while (this.idle.length > 0 && clock.expired(this.idle[0]!.stamp, o.keepAliveTimeout)) this.idle.shift()!.socket.destroy();
+    });
   }
 
-  /** Calls `cb` with a connected socket (reused or new), or the error connecting failed with. */
-  acquire(cb: (s: Socket | Error) => void): void {
-    const s = this.idle.pop();
-    if (s !== undefined) { s.setTimeout(0); cb(s); return; }
+  /** Calls `cb` with a connected connection (reused or new), or the error connecting failed with. */
+  acquire(cb: Waiter): void {
+    const c = this.idle.pop();
+    if (c !== undefined) { cb(c); return; }
     if (this.closed) { cb(Object.assign(new Error('pool closed'), { code: 'ECONNREFUSED' })); return; }
     if (this.open >= this.o.connections) { this.waiters.push(cb); return; }
     this.dial(cb);
   }
 
-  /** Gives a socket back after a complete exchange; `reusable` false closes it. */
-  release(s: Socket, reusable: boolean): void {
-    if (!reusable || this.closed || s.destroyed) { s.destroy(); return; }
+  /** Gives a connection back after a complete exchange (its owner already cleared); `reusable` false closes it. */
+  release(c: UpstreamConnection, reusable: boolean): void {
+    if (!reusable || this.closed || c.socket.destroyed) { c.socket.destroy(); return; }
     const w = this.waiters.shift();
-    if (w !== undefined) { w(s); return; }
-    s.setTimeout(this.o.keepAliveTimeout);
-    this.idle.push(s);
+    if (w !== undefined) { w(c); return; }
+    c.stamp = this.clock.now;
+    this.idle.push(c);
   }
 
   /** Closes idle connections and refuses new ones; busy ones close when released. */
   close(): void {
     this.closed = true;
-    for (const s of this.idle.splice(0)) s.destroy();
+    for (const c of this.idle.splice(0)) c.socket.destroy();
+    for (const w of this.waiters.splice(0)) w(Object.assign(new Error('pool closed'), { code: 'ECONNREFUSED' }));
   }
 
-  private dial(cb: (s: Socket | Error) => void): void {
+  private dial(cb: Waiter): void {
     this.open++;
-    const s = connect({ host: this.host, port: this.port, noDelay: true, highWaterMark: this.o.highWaterMark } as NetConnectOpts);
-    let connected = false;
-    s.setTimeout(this.o.connectTimeout);
-    s.on('timeout', () => {
-      if (!connected) s.destroy(Object.assign(new Error('connect timeout'), { code: 'UND_ERR_CONNECT_TIMEOUT' }));
-      else if (this.idle.includes(s)) s.destroy(); // idle past keepAliveTimeout; busy sockets' timeouts are the exchange's
-    });
-    s.once('connect', () => { connected = true; s.setTimeout(0); cb(s); });
-    s.on('error', (err) => { if (!connected) { connected = true; cb(err); } });
+    const c = new UpstreamConnection({ host: this.host, port: this.port, readBuffer: this.o.readBuffer }, this.closeIdle);
+    const s = c.socket;
+    let settled = false;
+    // one timer per new connection, not per request: connects are rare next to requests
+    s.setTimeout(this.o.connectTimeout, () => s.destroy(Object.assign(new Error('connect timeout'), { code: 'UND_ERR_CONNECT_TIMEOUT' })));
+    s.once('connect', () => { settled = true; s.setTimeout(0); s.removeAllListeners('timeout'); cb(c); });
+    s.once('error', (err) => { if (!settled) { settled = true; cb(err); } });
     s.once('close', () => {
       this.open--;
-      const i = this.idle.indexOf(s);
+      if (!settled) { settled = true; cb(Object.assign(new Error('upstream connection closed while connecting'), { code: 'UND_ERR_SOCKET' })); }
+      const i = this.idle.indexOf(c);
       if (i !== -1) this.idle.splice(i, 1);
       const w = this.waiters.shift();
       if (w !== undefined) this.dial(w);

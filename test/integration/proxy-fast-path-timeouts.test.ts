@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createLogger } from '../../reference-impl/common/logger.ts';
+import type { ToPrimary } from '../../reference-impl/proxy/proxy-ipc.ts';
+import { validateProxyConfig } from '../../reference-impl/proxy/proxy-config.ts';
+import { startProxyWorker, type WorkerHandle } from '../../reference-impl/proxy/proxy-worker.ts';
+
+const HEADERS_TIMEOUT_MS = 300;
+const KEEP_ALIVE_TIMEOUT_MS = 200;
+
+/** A raw upstream: `/silent` never answers, `/stall` sends a head and 3 of 10 body bytes, anything else answers at once. */
+function upstreamServer(closes: Array<() => void>): Server {
+  return createServer((s) => {
+    s.on('data', (d) => {
+      const path = d.toString('latin1').split(' ')[1];
+      if (path === '/stall') s.write('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc');
+      else if (path !== '/silent') s.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+    });
+    s.on('close', () => closes.shift()?.());
+    s.on('error', () => {});
+  });
+}
+
+/** Sends one request on a fresh connection; resolves when the proxy closes it or `until` matches, with the time it took. */
+function ask(port: number, path: string, until: (text: string) => boolean): Promise<{ text: string; closed: boolean; ms: number }> {
+  const t0 = performance.now();
+  return new Promise((resolve) => {
+    const s: Socket = connect(port, '127.0.0.1', () => s.write(`GET ${path} HTTP/1.1\r\nHost: x\r\n\r\n`));
+    let text = '';
+    s.on('data', (d) => { text += d.toString('latin1'); if (until(text)) { s.destroy(); resolve({ text, closed: false, ms: performance.now() - t0 }); } });
+    s.on('close', () => resolve({ text, closed: true, ms: performance.now() - t0 }));
+    s.on('error', () => {});
+  });
+}
+
+describe('proxy fast path timeouts (checked by one sweep, not a timer per socket)', function () {
+  this.timeout(20_000);
+  let upstream: Server;
+  let worker: WorkerHandle;
+  const sent: ToPrimary[] = [];
+  /** resolvers for the next upstream connections the proxy closes, in order */
+  const closes: Array<() => void> = [];
+
+  before(async () => {
+    upstream = upstreamServer(closes);
+    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+    const origin = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+    const config = validateProxyConfig({
+      upstreams: [origin], fastPath: true, healthCheck: { enabled: false }, outlierDetection: { enabled: false }, circuitBreaker: { enabled: false },
+      pool: { headersTimeout: HEADERS_TIMEOUT_MS, keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS },
+    });
+    worker = await startProxyWorker({ config, host: '127.0.0.1', port: 0, generation: 1, healthy: {} }, (m, done) => { sent.push(m); done?.(); }, createLogger('test', 'silent'), () => {});
+  });
+
+  after(async () => {
+    const exited = new Promise<void>((r) => { const t = setInterval(() => { if (sent.some((m) => m.t === 'final')) { clearInterval(t); r(); } }, 10); });
+    worker.onMessage({ t: 'drain', plan: { deadlineMs: 1_000, spreadMs: 0, idleCloseMs: 0 } });
+    await exited;
+    upstream.close();
+  });
+
+  it('answers 502 when the upstream sends no head within headersTimeout, never before it, and closes that upstream connection', async () => {
+    const upstreamClosed = new Promise<void>((r) => closes.push(r));
+    const r = await ask(worker.port, '/silent', (t) => t.includes('\r\n\r\nbad gateway'));
+    assert.match(r.text, /^HTTP\/1\.1 502 Bad Gateway[^]*bad gateway: UND_ERR_HEADERS_TIMEOUT\n$/);
+    assert.ok(r.ms >= HEADERS_TIMEOUT_MS, `answered after ${r.ms} ms`);
+    await upstreamClosed;
+  });
+
+  it('cuts the client connection when the body stalls past the timeout, after passing on what came', async () => {
+    const upstreamClosed = new Promise<void>((r) => closes.push(r)); // awaited, so the next test's count starts clean
+    const r = await ask(worker.port, '/stall', () => false);
+    await upstreamClosed;
+    assert.ok(r.closed);
+    assert.match(r.text, /^HTTP\/1\.1 200 OK\r\nContent-Length: 10\r\n[^]*\r\n\r\nabc$/);
+    assert.ok(r.ms >= HEADERS_TIMEOUT_MS, `cut after ${r.ms} ms`);
+  });
+
+  it('closes a pooled upstream connection idle past keepAliveTimeout, and not before', async () => {
+    const upstreamClosed = new Promise<number>((r) => closes.push(() => r(performance.now())));
+    const r = await ask(worker.port, '/ok', (t) => t.endsWith('ok'));
+    const answered = performance.now();
+    assert.match(r.text, /^HTTP\/1\.1 200 OK/);
+    const closedAt = await upstreamClosed;
+    assert.ok(closedAt - answered >= KEEP_ALIVE_TIMEOUT_MS - 1, `closed ${closedAt - answered} ms after the answer`);
+  });
+});
