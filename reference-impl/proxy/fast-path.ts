@@ -29,7 +29,8 @@ export interface FastPathOptions extends Omit<RawPoolOptions, 'readBuffer'> {
   maxHeaderSize: number;
   /** size of the buffer upstream reads go into (config.buffers.highWaterMark) */
   readBufferSize: number;
-  adminPaths: ReadonlySet<string>;
+  /** paths the worker answers itself (health, metrics): a request for one goes to the full path */
+  adminPaths: readonly string[];
   /** a request starts (true) or its answer ended (false) on `socket`: the worker's in-flight and idle bookkeeping */
   busy(socket: Socket, busy: boolean): void;
 }
@@ -121,11 +122,17 @@ class ClientConnection implements ExchangeHost {
     if (buf === null || this.done) return;
     const end = buf.indexOf(CRLFCRLF);
     const head = end === -1 || end > this.fp.o.maxHeaderSize ? null : parseRequestHead(buf.toString('latin1', 0, end), this.client.remoteAddress ?? '');
-    if (head === null || this.fp.o.adminPaths.has(head.path)) { this.done = true; this.leave(); this.fp.handOver(this.client, buf); return; }
+    if (head === null || this.isAdmin(head.path)) { this.done = true; this.leave(); this.fp.handOver(this.client, buf); return; }
     this.buf = end + 4 === buf.length ? null : buf.subarray(end + 4);
     this.exchange = new Exchange(this, head.method, head.upstreamHead);
     this.fp.o.busy(this.client, true);
     this.exchange.attempt(this.fp.ctx.upstreams.pick());
+  }
+
+  /** Compared by length first: a Set lookup would hash every request's path. */
+  private isAdmin(path: string): boolean {
+    for (const p of this.fp.o.adminPaths) if (p.length === path.length && p === path) return true;
+    return false;
   }
 
   /** The exchange's answer is fully written; `keepOpen` false ends the connection. */

@@ -23,63 +23,87 @@ export interface FastRequestHead {
   upstreamHead: string;
 }
 
-/** One parsed header line, or null if the line is not a plain `name: value` with a token name and visible value. */
-function headerLine(line: string): { name: string; value: string } | null {
-  const colon = line.indexOf(':');
-  if (colon <= 0) return null;
-  for (let i = 0; i < colon; i++) {
-    const c = line.charCodeAt(i);
-    if (c >= 128 || TOKEN[c] === 0) return null;
+/** Lengths of the header names either parser acts on: any other name is copied without being lower-cased. */
+const NAMED = new Uint8Array(32);
+for (const n of [...HOP_BY_HOP, 'content-length', 'x-forwarded-for', 'host']) NAMED[n.length] = 1;
+
+function isHopByHop(name: string): boolean {
+  // a switch, not HOP_BY_HOP.has(): a Set would hash each freshly lower-cased name
+  switch (name) {
+    case 'connection': case 'keep-alive': case 'proxy-connection': case 'transfer-encoding': case 'te': case 'trailer': case 'upgrade': case 'expect': return true;
+    default: return false;
   }
-  const value = line.slice(colon + 1).trim();
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if ((c < 0x20 && c !== 0x09) || c === 0x7f) return null;
+}
+
+/**
+ * The colon of header line `head[start, end)`, or -1 unless the line is a plain `name: value` with a
+ * token name and a value without control characters (so no obs-fold: a line starting with SP/HT
+ * has no token name).
+ */
+function headerColon(head: string, start: number, end: number): number {
+  const colon = head.indexOf(':', start);
+  if (colon <= start || colon >= end) return -1;
+  for (let i = start; i < colon; i++) {
+    const c = head.charCodeAt(i);
+    if (c >= 128 || TOKEN[c] === 0) return -1;
   }
-  return { name: line.slice(0, colon).toLowerCase(), value };
+  for (let i = colon + 1; i < end; i++) {
+    const c = head.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09) || c === 0x7f) return -1;
+  }
+  return colon;
+}
+
+/** The lower-cased name of a header one of the parsers acts on, '' for any other. */
+function namedHeader(head: string, start: number, colon: number): string {
+  const n = colon - start;
+  return n < NAMED.length && NAMED[n] === 1 ? head.slice(start, colon).toLowerCase() : '';
 }
 
 /**
  * Parses a complete request head (`head` is latin1 text up to, not including, the blank line).
  * Returns null unless it is an HTTP/1.1 request with an origin-form target, no body (no
  * Content-Length other than 0, no Transfer-Encoding), no Upgrade, no Expect, no `Connection`
- * other than keep-alive and no obs-fold: those go through Node's HTTP server.
+ * other than keep-alive and no obs-fold: those go through Node's HTTP server. Kept lines are
+ * copied as ranges of `head`, not line by line.
  */
 export function parseRequestHead(head: string, remote: string): FastRequestHead | null {
-  const lineEnd = head.indexOf('\r\n');
-  const requestLine = lineEnd === -1 ? head : head.slice(0, lineEnd);
-  const sp1 = requestLine.indexOf(' ');
-  const sp2 = requestLine.indexOf(' ', sp1 + 1);
-  if (sp1 <= 0 || sp2 === -1 || requestLine.slice(sp2 + 1) !== 'HTTP/1.1') return null;
-  const method = requestLine.slice(0, sp1);
-  const path = requestLine.slice(sp1 + 1, sp2);
-  for (let i = 0; i < method.length; i++) { const c = method.charCodeAt(i); if (c < 0x41 || c > 0x5a) return null; }
-  if (path.charCodeAt(0) !== 0x2f) return null;
-  for (let i = 0; i < path.length; i++) { const c = path.charCodeAt(i); if (c <= 0x20 || c >= 0x7f) return null; }
-  let out = requestLine + '\r\n';
+  const crlf = head.indexOf('\r\n');
+  const lineEnd = crlf === -1 ? head.length : crlf;
+  const sp1 = head.indexOf(' ');
+  if (sp1 <= 0 || sp1 >= lineEnd) return null;
+  const sp2 = head.indexOf(' ', sp1 + 1);
+  if (sp2 === -1 || sp2 >= lineEnd || lineEnd - sp2 !== 9 || !head.startsWith('HTTP/1.1', sp2 + 1)) return null;
+  for (let i = 0; i < sp1; i++) { const c = head.charCodeAt(i); if (c < 0x41 || c > 0x5a) return null; }
+  if (head.charCodeAt(sp1 + 1) !== 0x2f) return null;
+  for (let i = sp1 + 1; i < sp2; i++) { const c = head.charCodeAt(i); if (c <= 0x20 || c >= 0x7f) return null; }
+  let out = '';
+  let copyFrom = 0;
   let xff: string | undefined;
   let host = false;
-  let start = lineEnd === -1 ? head.length : lineEnd + 2;
-  while (start < head.length) {
+  for (let start = lineEnd + 2; start < head.length;) {
     let end = head.indexOf('\r\n', start);
     if (end === -1) end = head.length;
-    const line = head.slice(start, end);
-    start = end + 2;
-    const h = headerLine(line);
-    if (h === null || line.includes('\n')) return null; // also obs-fold: a line starting with SP/HT has no token name
-    switch (h.name) {
-      case 'content-length': if (h.value !== '0') return null; continue;
+    const colon = headerColon(head, start, end);
+    if (colon === -1) return null;
+    const name = namedHeader(head, start, colon);
+    let drop = false;
+    switch (name) {
+      case '': break;
+      case 'content-length': if (head.slice(colon + 1, end).trim() !== '0') return null; drop = true; break;
       case 'transfer-encoding': case 'upgrade': case 'expect': return null;
-      case 'connection': if (h.value.toLowerCase() !== 'keep-alive') return null; continue;
-      case 'x-forwarded-for': xff = xff === undefined ? h.value : `${xff}, ${h.value}`; continue;
+      case 'connection': if (head.slice(colon + 1, end).trim().toLowerCase() !== 'keep-alive') return null; drop = true; break;
+      case 'x-forwarded-for': { const v = head.slice(colon + 1, end).trim(); xff = xff === undefined ? v : `${xff}, ${v}`; drop = true; break; }
       case 'host': if (host) return null; host = true; break;
+      default: drop = isHopByHop(name);
     }
-    if (HOP_BY_HOP.has(h.name)) continue;
-    out += line + '\r\n';
+    if (drop) { out += head.slice(copyFrom, start); copyFrom = end + 2; }
+    start = end + 2;
   }
   if (!host) return null;
+  if (copyFrom < head.length) out += head.slice(copyFrom) + '\r\n';
   out += `x-forwarded-for: ${xff === undefined ? remote : `${xff}, ${remote}`}\r\n\r\n`;
-  return { method, path, upstreamHead: out };
+  return { method: head.slice(0, sp1), path: head.slice(sp1 + 1, sp2), upstreamHead: out };
 }
 
 /** How an upstream response's body ends. */
@@ -102,42 +126,52 @@ export interface ResponseHead {
  * with neither length nor chunked framing is close-delimited.
  */
 export function parseResponseHead(head: string, method: string): ResponseHead | null {
-  const lineEnd = head.indexOf('\r\n');
-  const statusLine = lineEnd === -1 ? head : head.slice(0, lineEnd);
-  if (!/^HTTP\/1\.[01] [1-9]\d\d(?: [^\r\n]*)?$/.test(statusLine)) return null;
-  const http10 = statusLine.charCodeAt(7) === 0x30;
-  const status = Number(statusLine.slice(9, 12));
-  let out = 'HTTP/1.1' + statusLine.slice(8) + '\r\n'; // the client's hop is HTTP/1.1 whatever the upstream's
+  const crlf = head.indexOf('\r\n');
+  const lineEnd = crlf === -1 ? head.length : crlf;
+  // HTTP/1.[01] [1-9]dd, then the end of the line or a space and a reason without CR or LF
+  if (lineEnd < 12 || !head.startsWith('HTTP/1.', 0) || head.charCodeAt(8) !== 0x20) return null;
+  const minor = head.charCodeAt(7);
+  const d0 = head.charCodeAt(9) - 0x30, d1 = head.charCodeAt(10) - 0x30, d2 = head.charCodeAt(11) - 0x30;
+  if ((minor !== 0x30 && minor !== 0x31) || d0 < 1 || d0 > 9 || d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9) return null;
+  if (lineEnd > 12 && head.charCodeAt(12) !== 0x20) return null;
+  for (let i = 13; i < lineEnd; i++) { const c = head.charCodeAt(i); if (c === 0x0d || c === 0x0a) return null; }
+  const http10 = minor === 0x30;
+  const status = d0 * 100 + d1 * 10 + d2;
+  let out = http10 ? 'HTTP/1.1' : ''; // the client's hop is HTTP/1.1 whatever the upstream's
+  let copyFrom = http10 ? 8 : 0;
   let length: number | undefined;
   let te: string | undefined;
   let close = http10;
-  let start = lineEnd === -1 ? head.length : lineEnd + 2;
-  while (start < head.length) {
+  for (let start = lineEnd + 2; start < head.length;) {
     let end = head.indexOf('\r\n', start);
     if (end === -1) end = head.length;
-    const line = head.slice(start, end);
-    start = end + 2;
-    const h = headerLine(line);
-    if (h === null) return null;
-    if (h.name === 'content-length') {
-      if (!/^\d{1,15}$/.test(h.value) || (length !== undefined && length !== Number(h.value))) return null;
-      if (length !== undefined) continue; // an identical duplicate is sent once
-      length = Number(h.value);
-    } else if (h.name === 'transfer-encoding') {
-      te = te === undefined ? h.value.toLowerCase() : `${te}, ${h.value.toLowerCase()}`;
-      continue;
-    } else if (h.name === 'connection') {
-      const v = h.value.toLowerCase();
+    const colon = headerColon(head, start, end);
+    if (colon === -1) return null;
+    const name = namedHeader(head, start, colon);
+    let drop = false;
+    if (name === 'content-length') {
+      const v = head.slice(colon + 1, end).trim();
+      if (!isDigits(v) || (length !== undefined && length !== Number(v))) return null;
+      if (length !== undefined) drop = true; // an identical duplicate is sent once
+      length = Number(v);
+    } else if (name === 'transfer-encoding') {
+      const v = head.slice(colon + 1, end).trim().toLowerCase();
+      te = te === undefined ? v : `${te}, ${v}`;
+      drop = true;
+    } else if (name === 'connection') {
+      const v = head.slice(colon + 1, end).trim().toLowerCase();
       if (v.includes('close')) close = true;
       if (http10 && v.includes('keep-alive')) close = false;
-      continue;
-    } else if (HOP_BY_HOP.has(h.name)) {
-      continue;
+      drop = true;
+    } else if (name !== '') {
+      drop = isHopByHop(name);
     }
-    out += line + '\r\n';
+    if (drop) { out += head.slice(copyFrom, start); copyFrom = end + 2; }
+    start = end + 2;
   }
+  if (copyFrom < head.length) out += head.slice(copyFrom) + '\r\n';
   let framing: BodyFraming;
-  if (method === 'HEAD' || status === 204 || status === 304 || status < 200) framing = { kind: 'length', length: 0 };
+  if (method === 'HEAD' || status === 204 || status === 304 || status < 200) framing = LENGTH_ZERO;
   else if (te !== undefined) {
     // RFC 9112 6.3: chunked last means chunked (and Content-Length is ignored, the connection not reused); otherwise read to close
     if (/(?:^|,)\s*chunked\s*$/.test(te)) { framing = { kind: 'chunked' }; close = close || length !== undefined; out += 'transfer-encoding: chunked\r\n'; } else { framing = { kind: 'close' }; out += `transfer-encoding: ${te}\r\n`; }
@@ -145,4 +179,13 @@ export function parseResponseHead(head: string, method: string): ResponseHead | 
   } else if (length !== undefined) framing = { kind: 'length', length };
   else framing = { kind: 'close' };
   return { status, clientHead: out, framing, reusable: !close && framing.kind !== 'close' };
+}
+
+const LENGTH_ZERO: BodyFraming = { kind: 'length', length: 0 };
+
+/** 1 to 15 ASCII digits: a Content-Length a double holds exactly. */
+function isDigits(v: string): boolean {
+  if (v.length === 0 || v.length > 15) return false;
+  for (let i = 0; i < v.length; i++) { const c = v.charCodeAt(i); if (c < 0x30 || c > 0x39) return false; }
+  return true;
 }

@@ -67,7 +67,7 @@ export async function startProxyWorker(setup: WorkerSetup, send: (msg: ToPrimary
   const fast = config.fastPath ? new FastPath(ctx, server, {
     connections: config.pool.connections, keepAliveTimeout: config.pool.keepAliveTimeout, connectTimeout: config.pool.connectTimeout,
     readBufferSize: config.buffers.highWaterMark, headersTimeout: config.pool.headersTimeout, maxHeaderSize: config.buffers.maxHeaderSize,
-    adminPaths: new Set([config.admin.healthPath, config.admin.metricsPath]),
+    adminPaths: [config.admin.healthPath, config.admin.metricsPath],
     busy(socket, busy) {
       const c = connections.get(socket);
       if (busy) { inFlight++; if (c) c.busy++; return; }

@@ -11,6 +11,11 @@ describe('fast path request head', () => {
     assert.equal(h.upstreamHead, 'GET /a?b=1 HTTP/1.1\r\nHost: x\r\nX-A: 1\r\nx-forwarded-for: 10.0.0.1, 127.0.0.1\r\n\r\n');
   });
 
+  it('keeps every other line as sent, whichever lines around it are dropped, and joins repeated X-Forwarded-For', () => {
+    const h = parseRequestHead('GET / HTTP/1.1\r\nTE: x\r\nhOsT: a\r\nX-Forwarded-For: 1.1.1.1\r\nDate: d\r\nx-forwarded-for: 2.2.2.2\r\nContent-Length: 0\r\nKeep-Alive: 5', '::1');
+    assert.equal(h?.upstreamHead, 'GET / HTTP/1.1\r\nhOsT: a\r\nDate: d\r\nx-forwarded-for: 1.1.1.1, 2.2.2.2, ::1\r\n\r\n');
+  });
+
   it('leaves to the full path what it does not fully understand', () => {
     const no = [
       'GET / HTTP/1.0\r\nHost: x', 'GET / HTTP/1.1', 'GET http://x/ HTTP/1.1\r\nHost: x', 'get / HTTP/1.1\r\nHost: x',
@@ -29,6 +34,8 @@ describe('fast path response head', () => {
   it('learns Content-Length framing and drops hop-by-hop fields', () => {
     const h = parseResponseHead('HTTP/1.1 200 OK\r\nContent-Length: 64\r\nKeep-Alive: timeout=5\r\nConnection: keep-alive\r\nSet-Cookie: a=1', 'GET');
     assert.deepEqual(h, { status: 200, clientHead: 'HTTP/1.1 200 OK\r\nContent-Length: 64\r\nSet-Cookie: a=1\r\n', framing: { kind: 'length', length: 64 }, reusable: true });
+    const dup = parseResponseHead('HTTP/1.1 201\r\nContent-Length: 2\r\nX: y\r\ncontent-length:  2 \r\nTE: z', 'GET');
+    assert.deepEqual([dup?.status, dup?.clientHead, dup?.framing], [201, 'HTTP/1.1 201\r\nContent-Length: 2\r\nX: y\r\n', { kind: 'length', length: 2 }], 'an identical duplicate Content-Length is sent once');
   });
 
   it('passes chunked through, reads close-delimited bodies to the end and never reuses what it cannot frame', () => {
@@ -46,7 +53,7 @@ describe('fast path response head', () => {
   });
 
   it('rejects malformed heads', () => {
-    for (const head of ['HTTP/1.1 20 OK', 'HTTP/2 200 OK', 'garbage', 'HTTP/1.1 200 OK\r\nContent-Length: x', 'HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2', 'HTTP/1.1 200 OK\r\nNo colon']) {
+    for (const head of ['HTTP/1.1 20 OK', 'HTTP/1.1 099 X', 'HTTP/1.1 200OK', 'HTTP/1.1 200 O\nK', 'HTTP/1.2 200 OK', 'HTTP/1.1 200 OK\r\nContent-Length: 1e3', 'HTTP/2 200 OK', 'garbage', 'HTTP/1.1 200 OK\r\nContent-Length: x', 'HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2', 'HTTP/1.1 200 OK\r\nNo colon']) {
       assert.equal(parseResponseHead(head, 'GET'), null, JSON.stringify(head));
     }
   });
