@@ -44,21 +44,25 @@ export class Exchange implements UpstreamOwner {
   private waitingForDrain = false;
   /** the client connection stays open after this answer (not draining, not close-delimited) */
   private keepOpen = true;
-  private readonly onDrain = (): void => { this.waitingForDrain = false; this.up?.socket.resume(); };
+  /** made on the first backpressure only: most answers never need it */
+  private onDrain: (() => void) | null = null;
 
   constructor(private readonly host: ExchangeHost, private readonly method: string, private readonly requestHead: string) {}
 
   attempt(u: Upstream | null): void {
     if (u === null) { this.local('no_upstream', 503, 'no healthy upstream\n'); return; }
     this.upstream = u;
-    this.host.pool(u).acquire((c) => {
-      if (c instanceof Error) { this.fail(c); return; }
-      if (this.clientGone) { this.host.pool(u).release(c, true); this.fail(new Error('client went away')); return; }
-      this.up = c;
-      c.owner = this;
-      c.stamp = this.host.clock.now;
-      c.socket.write(this.requestHead, 'latin1');
-    });
+    this.host.pool(u).acquire(this);
+  }
+
+  /** The pool's answer to attempt(): a connection to send the request on, or why there is none. */
+  acquired(c: UpstreamConnection | Error): void {
+    if (c instanceof Error) { this.fail(c); return; }
+    if (this.clientGone) { this.host.pool(this.upstream!).release(c, true); this.fail(new Error('client went away')); return; }
+    this.up = c;
+    c.owner = this;
+    c.stamp = this.host.clock.now;
+    c.socket.write(this.requestHead, 'latin1');
   }
 
   /** The client connection closed before the answer ended. */
@@ -135,7 +139,12 @@ export class Exchange implements UpstreamOwner {
     d.copy(out, prefix.length, from, end);
     const ok = out.length === 0 || this.host.client.write(out);
     if (complete) { this.complete(end === d.length); return; }
-    if (!ok && !this.waitingForDrain) { this.waitingForDrain = true; this.up!.socket.pause(); this.host.client.once('drain', this.onDrain); }
+    if (!ok && !this.waitingForDrain) {
+      this.waitingForDrain = true;
+      this.up!.socket.pause();
+      this.onDrain ??= () => { this.waitingForDrain = false; this.up?.socket.resume(); };
+      this.host.client.once('drain', this.onDrain);
+    }
   }
 
   /** The answer ended; the upstream connection goes back to its pool if it may carry another request. */
@@ -181,7 +190,7 @@ export class Exchange implements UpstreamOwner {
     this.up = null;
     up.owner = null;
     if (up.socket.isPaused()) up.socket.resume();
-    if (this.waitingForDrain) { this.waitingForDrain = false; this.host.client.off('drain', this.onDrain); }
+    if (this.waitingForDrain) { this.waitingForDrain = false; this.host.client.off('drain', this.onDrain!); }
     return up;
   }
 

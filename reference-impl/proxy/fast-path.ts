@@ -13,6 +13,7 @@
  */
 import type { Server as HttpServer } from 'node:http';
 import type { Socket } from 'node:net';
+import { adoptWithReadBuffer } from './client-socket.ts';
 import { Exchange, type ExchangeHost } from './fast-exchange.ts';
 import type { ForwardContext } from './forwarded-request.ts';
 import { parseRequestHead } from './http-head.ts';
@@ -27,7 +28,7 @@ const CLIENT_IDLE_MS = 65_000;
 export interface FastPathOptions extends Omit<RawPoolOptions, 'readBuffer'> {
   headersTimeout: number;
   maxHeaderSize: number;
-  /** size of the buffer upstream reads go into (config.buffers.highWaterMark) */
+  /** size of the buffer client and upstream reads go into (config.buffers.highWaterMark) */
   readBufferSize: number;
   /** paths the worker answers itself (health, metrics): a request for one goes to the full path */
   adminPaths: readonly string[];
@@ -40,21 +41,27 @@ export class FastPath {
   private readonly pools = new Map<Upstream, RawUpstreamPool>();
   private readonly clients = new Set<ClientConnection>();
   readonly clock: SweepClock;
+  /** every read of the worker lands here and is consumed (or copied) before the next one */
+  readonly readBuffer: Buffer;
 
   constructor(readonly ctx: ForwardContext, private readonly full: HttpServer, readonly o: FastPathOptions) {
     this.clock = new SweepClock(SweepClock.intervalFor([o.headersTimeout, o.keepAliveTimeout, CLIENT_IDLE_MS]));
-    const readBuffer = Buffer.allocUnsafe(o.readBufferSize);
-    for (const u of ctx.upstreams.list) this.pools.set(u, new RawUpstreamPool(u.origin, { ...o, readBuffer }, this.clock));
+    this.readBuffer = Buffer.allocUnsafeSlow(o.readBufferSize); // its own ArrayBuffer, so `owned()` can tell its views apart
+    for (const u of ctx.upstreams.list) this.pools.set(u, new RawUpstreamPool(u.origin, { ...o, readBuffer: this.readBuffer }, this.clock));
     this.clock.every(() => { for (const c of this.clients) c.sweep(); });
   }
 
-  /** Takes a newly accepted client socket. */
-  accept(socket: Socket): void {
-    socket.setNoDelay(true);
-    const c = new ClientConnection(this, socket);
+  /** Takes a newly accepted client socket, accepted paused (pauseOnConnect); returns the socket that now carries the connection. */
+  accept(accepted: Socket): Socket {
+    const c = new ClientConnection(this);
+    const adopted = adoptWithReadBuffer(accepted, this.readBuffer, (d) => c.read(d));
+    c.start(adopted ?? accepted, adopted !== null);
     this.clients.add(c);
-    c.start();
+    return c.client;
   }
+
+  /** `b` itself, or a copy if it is a view of the shared read buffer (which the next read overwrites). */
+  owned(b: Buffer): Buffer { return b.buffer === this.readBuffer.buffer ? Buffer.from(b) : b; }
 
   pool(u: Upstream): RawUpstreamPool { return this.pools.get(u)!; }
 
@@ -76,12 +83,17 @@ export class FastPath {
 }
 
 class ClientConnection implements ExchangeHost {
+  client!: Socket;
+  /** reads come through `onread` (read() is called), not as 'data' events */
+  private adopted = false;
   private buf: Buffer | null = null;
   private exchange: Exchange | null = null;
   private done = false;
+  /** given to Node's HTTP server: with `onread`, reads are pushed into the socket's stream for it */
+  private handedOver = false;
   /** SweepClock stamp of the last byte read or answer finished */
   private stamp: number;
-  private readonly onData = (d: Buffer): void => this.data(d);
+  private readonly onData = (d: Buffer): void => { this.read(d); };
   private readonly onClose = (): void => {
     this.done = true;
     this.fp.forget(this);
@@ -89,15 +101,18 @@ class ClientConnection implements ExchangeHost {
     this.endExchange();
   };
 
-  constructor(private readonly fp: FastPath, readonly client: Socket) { this.stamp = fp.clock.now; }
+  constructor(private readonly fp: FastPath) { this.stamp = fp.clock.now; }
 
   get ctx(): ForwardContext { return this.fp.ctx; }
   get clock(): SweepClock { return this.fp.clock; }
   get headersTimeout(): number { return this.fp.o.headersTimeout; }
   pool(u: Upstream): RawUpstreamPool { return this.fp.pool(u); }
 
-  start(): void {
-    this.client.on('data', this.onData);
+  start(client: Socket, adopted: boolean): void {
+    this.client = client;
+    this.adopted = adopted;
+    client.setNoDelay(true);
+    if (!adopted) { client.on('data', this.onData); client.resume(); }
     this.client.on('close', this.onClose);
     this.client.on('error', () => {}); // 'close' follows
     // not half-open, as Node's HTTP server by default (httpAllowHalfOpen false): a client's FIN ends the connection and aborts its request
@@ -109,11 +124,15 @@ class ClientConnection implements ExchangeHost {
     else if (this.fp.clock.expired(this.stamp, CLIENT_IDLE_MS)) this.client.destroy();
   }
 
-  private data(d: Buffer): void {
+  /** Bytes from the client, possibly a view of the shared read buffer; false stops reading (after a hand-over, as a stream's push). */
+  read(d: Buffer): boolean {
+    if (this.handedOver) return this.client.push(Buffer.from(d));
     this.stamp = this.fp.clock.now;
     this.buf = this.buf === null ? d : Buffer.concat([this.buf, d]);
     if (this.exchange === null) this.next();
     else if (this.buf.length > this.fp.o.maxHeaderSize) this.client.pause(); // a pipelining client waits for its answers
+    if (this.buf !== null) this.buf = this.fp.owned(this.buf); // pipelined or partial: kept past this read
+    return true;
   }
 
   /** Starts the next buffered request, or hands the connection over if it is not one the fast path takes. */
@@ -122,7 +141,14 @@ class ClientConnection implements ExchangeHost {
     if (buf === null || this.done) return;
     const end = buf.indexOf(CRLFCRLF);
     const head = end === -1 || end > this.fp.o.maxHeaderSize ? null : parseRequestHead(buf.toString('latin1', 0, end), this.client.remoteAddress ?? '');
-    if (head === null || this.isAdmin(head.path)) { this.done = true; this.leave(); this.fp.handOver(this.client, buf); return; }
+    if (head === null || this.isAdmin(head.path)) {
+      this.done = true;
+      this.handedOver = this.adopted;
+      this.buf = null;
+      this.leave();
+      this.fp.handOver(this.client, this.fp.owned(buf));
+      return;
+    }
     this.buf = end + 4 === buf.length ? null : buf.subarray(end + 4);
     this.exchange = new Exchange(this, head.method, head.upstreamHead);
     this.fp.o.busy(this.client, true);
@@ -153,7 +179,7 @@ class ClientConnection implements ExchangeHost {
 
   private leave(): void {
     this.fp.forget(this);
-    this.client.off('data', this.onData);
+    if (!this.adopted) this.client.off('data', this.onData);
     this.client.off('close', this.onClose);
   }
 }

@@ -75,7 +75,7 @@ export async function startProxyWorker(setup: WorkerSetup, send: (msg: ToPrimary
       if (c) { c.busy--; c.idleSince = performance.now(); }
     },
   }) : null;
-  const front: NetServer = fast === null ? server : createNetServer({ noDelay: true, highWaterMark: config.buffers.highWaterMark } as object, (socket) => { track(socket); fast.accept(socket); });
+  const front: NetServer = fast === null ? server : createNetServer({ noDelay: true, pauseOnConnect: true, highWaterMark: config.buffers.highWaterMark } as object, (socket) => { track(fast.accept(socket)); });
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     inFlight++;

@@ -14,7 +14,8 @@ export interface RawPoolOptions {
   readBuffer: Buffer;
 }
 
-type Waiter = (c: UpstreamConnection | Error) => void;
+/** Who asked for a connection: an object, not a callback, so asking allocates no closure. */
+export interface Waiter { acquired(c: UpstreamConnection | Error): void }
 
 /** One upstream's raw keep-alive connections for the fast path. */
 export class RawUpstreamPool {
@@ -36,20 +37,20 @@ export class RawUpstreamPool {
     });
   }
 
-  /** Calls `cb` with a connected connection (reused or new), or the error connecting failed with. */
-  acquire(cb: Waiter): void {
+  /** Gives `w` a connected connection (reused or new), or the error connecting failed with. */
+  acquire(w: Waiter): void {
     const c = this.idle.pop();
-    if (c !== undefined) { cb(c); return; }
-    if (this.closed) { cb(Object.assign(new Error('pool closed'), { code: 'ECONNREFUSED' })); return; }
-    if (this.open >= this.o.connections) { this.waiters.push(cb); return; }
-    this.dial(cb);
+    if (c !== undefined) { w.acquired(c); return; }
+    if (this.closed) { w.acquired(Object.assign(new Error('pool closed'), { code: 'ECONNREFUSED' })); return; }
+    if (this.open >= this.o.connections) { this.waiters.push(w); return; }
+    this.dial(w);
   }
 
   /** Gives a connection back after a complete exchange (its owner already cleared); `reusable` false closes it. */
   release(c: UpstreamConnection, reusable: boolean): void {
     if (!reusable || this.closed || c.socket.destroyed) { c.socket.destroy(); return; }
     const w = this.waiters.shift();
-    if (w !== undefined) { w(c); return; }
+    if (w !== undefined) { w.acquired(c); return; }
     c.stamp = this.clock.now;
     this.idle.push(c);
   }
@@ -58,25 +59,25 @@ export class RawUpstreamPool {
   close(): void {
     this.closed = true;
     for (const c of this.idle.splice(0)) c.socket.destroy();
-    for (const w of this.waiters.splice(0)) w(Object.assign(new Error('pool closed'), { code: 'ECONNREFUSED' }));
+    for (const w of this.waiters.splice(0)) w.acquired(Object.assign(new Error('pool closed'), { code: 'ECONNREFUSED' }));
   }
 
-  private dial(cb: Waiter): void {
+  private dial(w: Waiter): void {
     this.open++;
     const c = new UpstreamConnection({ host: this.host, port: this.port, readBuffer: this.o.readBuffer }, this.closeIdle);
     const s = c.socket;
     let settled = false;
     // one timer per new connection, not per request: connects are rare next to requests
     s.setTimeout(this.o.connectTimeout, () => s.destroy(Object.assign(new Error('connect timeout'), { code: 'UND_ERR_CONNECT_TIMEOUT' })));
-    s.once('connect', () => { settled = true; s.setTimeout(0); s.removeAllListeners('timeout'); cb(c); });
-    s.once('error', (err) => { if (!settled) { settled = true; cb(err); } });
+    s.once('connect', () => { settled = true; s.setTimeout(0); s.removeAllListeners('timeout'); w.acquired(c); });
+    s.once('error', (err) => { if (!settled) { settled = true; w.acquired(err); } });
     s.once('close', () => {
       this.open--;
-      if (!settled) { settled = true; cb(Object.assign(new Error('upstream connection closed while connecting'), { code: 'UND_ERR_SOCKET' })); }
+      if (!settled) { settled = true; w.acquired(Object.assign(new Error('upstream connection closed while connecting'), { code: 'UND_ERR_SOCKET' })); }
       const i = this.idle.indexOf(c);
       if (i !== -1) this.idle.splice(i, 1);
-      const w = this.waiters.shift();
-      if (w !== undefined) this.dial(w);
+      const next = this.waiters.shift();
+      if (next !== undefined) this.dial(next);
     });
   }
 }

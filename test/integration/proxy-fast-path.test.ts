@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createLogger } from '../../reference-impl/common/logger.ts';
 import type { ToPrimary } from '../../reference-impl/proxy/proxy-ipc.ts';
@@ -26,9 +27,11 @@ function rawUpstream(seen: string[]): Server {
         const head = buf.slice(0, end);
         const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
         if (buf.length < end + 4 + length) break;
-        buf = buf.slice(end + 4 + length); // the body is not looked at
+        const body = buf.slice(end + 4, end + 4 + length);
+        buf = buf.slice(end + 4 + length);
         seen.push(head);
         const path = head.split(' ')[1]!;
+        if (path === '/sum') { const sum = createHash('sha256').update(body, 'latin1').digest('hex'); s.write(`HTTP/1.1 200 OK\r\nContent-Length: ${sum.length}\r\n\r\n${sum}`); continue; }
         const answer = ANSWERS[path] ?? `HTTP/1.1 200 OK\r\nContent-Length: ${path.length}\r\n\r\n${path}`;
         if (path === '/big') { s.write(`HTTP/1.1 200 OK\r\nContent-Length: ${BIG.length}\r\n\r\n`); s.write(BIG); continue; }
         if (path === '/chunked') { s.write(answer.slice(0, 50)); setTimeout(() => s.write(answer.slice(50)), 5); } else s.write(answer);
@@ -142,6 +145,35 @@ describe('proxy fast path over raw sockets', function () {
     assert.match(old.text, /^HTTP\/1\.1 200 OK[^]*\/http10$/);
     const health = await exchange(worker.port, 'GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
     assert.match(health.text, /^HTTP\/1\.1 200 OK[^]*ok\n$/);
+  });
+
+  it('hands a head that arrives in pieces to the full path with its bytes intact, and the pipelined request after it (reads share one buffer)', async () => {
+    const pieces = ['GET /pie', 'ce1 HTTP/1.1\r\nHo', 'st: x\r\n\r\nGET /piece2 HT', 'TP/1.1\r\nHost: x\r\n\r\n'];
+    const text = await new Promise<string>((resolve) => {
+      let out = '';
+      const s = connect(worker.port, '127.0.0.1', async () => {
+        for (const p of pieces) { s.write(p); await new Promise((r) => setTimeout(r, 30)); }
+      });
+      s.on('data', (d) => { out += d.toString('latin1'); if (out.endsWith('/piece2')) { s.destroy(); resolve(out); } });
+    });
+    assert.ok(text.indexOf('/piece1') !== -1 && text.indexOf('/piece1') < text.indexOf('/piece2'), text);
+    assert.equal(count(text, 'HTTP/1.1 200 OK'), 2);
+  });
+
+  it('hands a large upload written in pieces to the full path without losing or reordering a byte', async () => {
+    const body = Buffer.alloc(1024 * 1024);
+    for (let i = 0; i < body.length; i++) body[i] = (i * 7 + (i >> 10)) & 0xff;
+    const want = createHash('sha256').update(body).digest('hex');
+    const text = await new Promise<string>((resolve) => {
+      let out = '';
+      const s = connect(worker.port, '127.0.0.1', async () => {
+        s.write(`POST /sum HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\n\r\n`);
+        for (let at = 0; at < body.length; at += 100_000) { s.write(body.subarray(at, at + 100_000)); await new Promise((r) => setImmediate(r)); }
+      });
+      s.on('data', (d) => { out += d.toString('latin1'); if (out.endsWith(want) || out.length > 4096) { s.destroy(); resolve(out); } });
+      s.on('close', () => resolve(out));
+    });
+    assert.ok(text.endsWith(want), text.slice(0, 300));
   });
 
   it('counts answers by outcome', async () => {
