@@ -62,6 +62,8 @@ export async function startProxy(options: ComponentOptions<typeof proxyFlags>, l
     abandoned: 0,
   };
   const alive = new Set<Worker>();
+  /** workers that listen: /metrics asks only these, since one still starting answers only once it has loaded (a scrape during a reload waited for it and timed out) */
+  const listening = new Set<Worker>();
   let checker: ActiveHealthChecker;
   let current: Generation;
   let closing: Promise<DrainReport> | undefined;
@@ -72,7 +74,7 @@ export async function startProxy(options: ComponentOptions<typeof proxyFlags>, l
   const broadcast = (msg: ToWorker): void => { for (const w of alive) sendTo(w, msg); };
 
   const collect = async (): Promise<WorkerSnapshot[]> => {
-    const asks = [...alive].filter((w) => w.isConnected()).map((w) => new Promise<WorkerSnapshot | null>((resolve) => {
+    const asks = [...listening].filter((w) => w.isConnected()).map((w) => new Promise<WorkerSnapshot | null>((resolve) => {
       const id = nextSnapshotId++;
       const timer = setTimeout(() => { snapshotWaiters.delete(id); resolve(null); }, SNAPSHOT_TIMEOUT_MS);
       snapshotWaiters.set(id, (snap) => { clearTimeout(timer); snapshotWaiters.delete(id); resolve(snap); });
@@ -97,7 +99,7 @@ export async function startProxy(options: ComponentOptions<typeof proxyFlags>, l
         for (const o of OUTCOMES) state.retired[o] += msg.snap.requests[o];
         state.abandoned += msg.abandoned;
         break;
-      case 'ready': break;
+      case 'ready': listening.add(w); break;
     }
   };
 
@@ -110,6 +112,7 @@ export async function startProxy(options: ComponentOptions<typeof proxyFlags>, l
     w.on('error', (err) => logger.warn({ worker: w.process.pid, err: err.message }, 'IPC with a worker failed (it is probably exiting)'));
     w.once('exit', (code, signal) => {
       alive.delete(w);
+      listening.delete(w);
       const i = current?.workers.indexOf(w) ?? -1;
       if (closing !== undefined || i === -1) return;
       // a serving worker crashed: replace it, as nginx's master does, so capacity comes back
