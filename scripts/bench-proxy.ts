@@ -1,5 +1,5 @@
 /**
- * npm run bench:proxy [-- --duration 5 --rounds 3 --connections 32 --workers 1 --probe 3 --full-path]
+ * npm run bench:proxy [-- --duration 5 --rounds 5 --connections 32 --workers 1 --probe 3 --full-path]
  *
  * The caplab proxy runs with its fast path (fast-path.ts); `--full-path` measures Node's HTTP server + undici instead.
  *
@@ -141,7 +141,7 @@ async function probeP99(urls: string[], seconds: number): Promise<number[]> {
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const o: Options = {
-    durationS: positiveOption(argv, 'duration', 5), rounds: positiveOption(argv, 'rounds', 3),
+    durationS: positiveOption(argv, 'duration', 5), rounds: positiveOption(argv, 'rounds', 5),
     connections: positiveOption(argv, 'connections', 32), workers: positiveOption(argv, 'workers', 1), probeS: positiveOption(argv, 'probe', 3),
     fastPath: !argv.includes('--full-path'),
   };
@@ -167,7 +167,7 @@ async function main(): Promise<void> {
     errors += a.errors + b.errors;
     const [direct, viaProxy, viaNginx] = await probeP99([upstream, proxy, nginxProxy], o.probeS);
     p99.direct.push(direct!); p99.proxy.push(viaProxy!); p99.nginx.push(viaNginx!);
-    say(`round ${r}: req/s caplab ${Math.round(a.rps)} nginx ${Math.round(b.rps)} (errors ${a.errors}/${b.errors}); sequential p99 direct ${round(p99.direct.at(-1)!, 3)} ms, caplab ${round(p99.proxy.at(-1)!, 3)} ms, nginx ${round(p99.nginx.at(-1)!, 3)} ms (added ${round(p99.proxy.at(-1)! - p99.direct.at(-1)!, 3)} / ${round(p99.nginx.at(-1)! - p99.direct.at(-1)!, 3)} ms)`);
+    say(`round ${r}: req/s caplab ${Math.round(a.rps)} nginx ${Math.round(b.rps)} = ${round(a.rps / b.rps)}x (errors ${a.errors}/${b.errors}); sequential p99 direct ${round(p99.direct.at(-1)!, 3)} ms, caplab ${round(p99.proxy.at(-1)!, 3)} ms, nginx ${round(p99.nginx.at(-1)!, 3)} ms (added ${round(p99.proxy.at(-1)! - p99.direct.at(-1)!, 3)} / ${round(p99.nginx.at(-1)! - p99.direct.at(-1)!, 3)} ms)`);
   }
   const proxyRps = median(rps.proxy);
   const nginxRps = median(rps.nginx);
