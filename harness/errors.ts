@@ -23,7 +23,7 @@ export const ERRORS = {
   CAPLAB_ERR_COMPONENT_NOT_READY: { message: 'component did not become ready in time', hint: 'raise readiness.timeout in the scenario, or check the component with `caplab serve`', exitCode: ExitCode.HarnessError },
   CAPLAB_ERR_DRIVER_CONNECT: { message: 'cannot connect to the target', hint: 'check that the target is up and the URL is right', exitCode: ExitCode.HarnessError },
   CAPLAB_ERR_DATASET_SETUP: { message: 'a dataset could not be made', hint: 'every setup request under `datasets:` must succeed before the load starts; try the request by hand (curl) against `caplab serve <component>`', exitCode: ExitCode.HarnessError },
-  CAPLAB_ERR_WORKER_FAILED: { message: 'a load-generator worker thread failed', hint: 'rerun with workers: 0 to see the error in the main thread', exitCode: ExitCode.HarnessError },
+  CAPLAB_ERR_WORKER_FAILED: { message: 'a load generator failed', hint: 'a worker thread: rerun with workers: 0 to see the error in the main thread; a generator process or pod (--load-generators): read its output (`kubectl logs` of the Job\'s pod)', exitCode: ExitCode.HarnessError },
   CAPLAB_ERR_IMPORT: { message: 'cannot import this file', hint: '`caplab import` reads an Artillery script (YAML) or, with --report, the JSON report `artillery run --output` wrote', exitCode: ExitCode.Usage },
   CAPLAB_ERR_RESULT_READ: { message: 'cannot read run result', hint: 'pass a result.json written by `caplab run`', exitCode: ExitCode.Usage },
   CAPLAB_ERR_RESULT_VERSION: { message: 'run result has an unsupported schemaVersion', hint: 're-run the scenario with this caplab version, or use the caplab version that wrote it', exitCode: ExitCode.Usage },
