@@ -5,7 +5,7 @@
  * next drain.
  */
 import { CaplabError } from '../errors.ts';
-import type { ExecutorOutcome } from '../executors/executor.ts';
+import { addOutcome, type ExecutorOutcome } from '../executors/executor.ts';
 import type { Snapshot } from '../metrics/registry.ts';
 import type { FromWorker } from './workload-messages.ts';
 
@@ -22,8 +22,9 @@ export function combinedOutcome(outcomes: Promise<ExecutorOutcome>[], signal: Ab
   for (const o of outcomes) o.catch(() => {});
   return (async () => {
     try {
-      const all = await Promise.all(outcomes);
-      return all.reduce((a, b) => ({ iterations: a.iterations + b.iterations, dropped: a.dropped + b.dropped, interrupted: a.interrupted + b.interrupted }));
+      const total: ExecutorOutcome = { iterations: 0, dropped: 0, interrupted: 0 };
+      for (const o of await Promise.all(outcomes)) addOutcome(total, o);
+      return total;
     } finally {
       signal.removeEventListener('abort', stop);
       await release();
