@@ -24,7 +24,12 @@ export function adoptWithReadBuffer(accepted: Socket, buffer: Buffer, onRead: (d
   const handle = shell._handle;
   if (handle === null || typeof handle !== 'object' || typeof handle.useUserBuffer !== 'function') return null;
   shell._handle = null;
-  const socket = new Socket({ handle, readable: true, writable: true, onread: { buffer, callback: (n: number, buf: Buffer) => onRead(buf.subarray(0, n)) } } as ConstructorParameters<typeof Socket>[0]);
+  const socket = new Socket({
+    handle, readable: true, writable: true,
+    // as net.Server gave the accepted socket (buffers.highWaterMark), which a new Socket would not inherit
+    readableHighWaterMark: accepted.readableHighWaterMark, writableHighWaterMark: accepted.writableHighWaterMark,
+    onread: { buffer, callback: (n: number, buf: Buffer) => onRead(buf.subarray(0, n)) },
+  } as ConstructorParameters<typeof Socket>[0]);
   socket.once('close', () => accepted.destroy());
   return socket;
 }

@@ -40,6 +40,8 @@ export class Exchange implements UpstreamOwner {
   private remaining = 0;
   private chunked: ChunkedScanner | null = null;
   private clientGone = false;
+  /** for the pool's queue: the client left, so this exchange no longer wants a connection */
+  get gone(): boolean { return this.clientGone; }
   private done = false;
   private waitingForDrain = false;
   /** the client connection stays open after this answer (not draining, not close-delimited) */
@@ -61,7 +63,7 @@ export class Exchange implements UpstreamOwner {
     if (this.clientGone) { this.host.pool(this.upstream!).release(c, true); this.fail(new Error('client went away')); return; }
     this.up = c;
     c.owner = this;
-    c.stamp = this.host.clock.now;
+    c.stamp = this.host.clock.stamp();
     c.socket.write(this.requestHead, 'latin1');
   }
 
@@ -80,7 +82,7 @@ export class Exchange implements UpstreamOwner {
   }
 
   upData(d: Buffer): void {
-    this.up!.stamp = this.host.clock.now;
+    this.up!.stamp = this.host.clock.stamp();
     if (this.head !== null) { this.body(d, 0); return; }
     const buf = this.headBuf === null ? d : Buffer.concat([this.headBuf, d]);
     const end = buf.indexOf(CRLFCRLF);

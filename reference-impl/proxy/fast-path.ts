@@ -28,7 +28,7 @@ const CLIENT_IDLE_MS = 65_000;
 export interface FastPathOptions extends Omit<RawPoolOptions, 'readBuffer'> {
   headersTimeout: number;
   maxHeaderSize: number;
-  /** size of the buffer client and upstream reads go into (config.buffers.highWaterMark) */
+  /** size of the buffer client and upstream reads go into (config.buffers.highWaterMark, at least 64 KiB) */
   readBufferSize: number;
   /** paths the worker answers itself (health, metrics): a request for one goes to the full path */
   adminPaths: readonly string[];
@@ -46,7 +46,9 @@ export class FastPath {
 
   constructor(readonly ctx: ForwardContext, private readonly full: HttpServer, readonly o: FastPathOptions) {
     this.clock = new SweepClock(SweepClock.intervalFor([o.headersTimeout, o.keepAliveTimeout, CLIENT_IDLE_MS]));
-    this.readBuffer = Buffer.allocUnsafeSlow(o.readBufferSize); // its own ArrayBuffer, so `owned()` can tell its views apart
+    // its own ArrayBuffer, so `owned()` can tell its views apart; never below the 64 KiB Node reads
+    // into by default, or a head a default read would hold whole would reach the full path
+    this.readBuffer = Buffer.allocUnsafeSlow(Math.max(64 * 1024, o.readBufferSize));
     for (const u of ctx.upstreams.list) this.pools.set(u, new RawUpstreamPool(u.origin, { ...o, readBuffer: this.readBuffer }, this.clock));
     this.clock.every(() => { for (const c of this.clients) c.sweep(); });
   }
@@ -91,7 +93,7 @@ class ClientConnection implements ExchangeHost {
   private done = false;
   /** given to Node's HTTP server: with `onread`, reads are pushed into the socket's stream for it */
   private handedOver = false;
-  /** SweepClock stamp of the last byte read or answer finished */
+  /** SweepClock.stamp() of the last byte read or answer finished */
   private stamp: number;
   private readonly onData = (d: Buffer): void => { this.read(d); };
   private readonly onClose = (): void => {
@@ -101,7 +103,7 @@ class ClientConnection implements ExchangeHost {
     this.endExchange();
   };
 
-  constructor(private readonly fp: FastPath) { this.stamp = fp.clock.now; }
+  constructor(private readonly fp: FastPath) { this.stamp = fp.clock.stamp(); }
 
   get ctx(): ForwardContext { return this.fp.ctx; }
   get clock(): SweepClock { return this.fp.clock; }
@@ -127,7 +129,8 @@ class ClientConnection implements ExchangeHost {
   /** Bytes from the client, possibly a view of the shared read buffer; false stops reading (after a hand-over, as a stream's push). */
   read(d: Buffer): boolean {
     if (this.handedOver) return this.client.push(Buffer.from(d));
-    this.stamp = this.fp.clock.now;
+    if (this.done) return true; // the proxy closed its side (Connection: close): what the client still sends is dropped, as before with no 'data' listener
+    this.stamp = this.fp.clock.stamp();
     this.buf = this.buf === null ? d : Buffer.concat([this.buf, d]);
     if (this.exchange === null) this.next();
     else if (this.buf.length > this.fp.o.maxHeaderSize) this.client.pause(); // a pipelining client waits for its answers
@@ -164,7 +167,7 @@ class ClientConnection implements ExchangeHost {
   /** The exchange's answer is fully written; `keepOpen` false ends the connection. */
   finished(keepOpen: boolean): void {
     this.endExchange();
-    this.stamp = this.fp.clock.now;
+    this.stamp = this.fp.clock.stamp();
     if (!keepOpen) { this.done = true; this.leave(); this.client.end(); return; }
     if (this.client.isPaused()) this.client.resume();
     this.next();

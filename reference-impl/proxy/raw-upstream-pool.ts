@@ -1,7 +1,8 @@
 /**
  * Keep-alive TCP connections to one upstream for the fast path: at most `connections` open, idle
- * ones reused most recently used first and closed after `keepAliveTimeout` (checked by the
- * worker's SweepClock), waiters served in order.
+ * ones reused most recently used first and closed after `keepAliveTimeout` (by the worker's
+ * SweepClock, and never reused past it: acquire() checks the age, since an upstream may close a
+ * connection it considers idle just as a request goes out on it), waiters served in order.
  */
 import { UpstreamConnection } from './upstream-connection.ts';
 import type { SweepClock } from './sweep-clock.ts';
@@ -15,7 +16,14 @@ export interface RawPoolOptions {
 }
 
 /** Who asked for a connection: an object, not a callback, so asking allocates no closure. */
-export interface Waiter { acquired(c: UpstreamConnection | Error): void }
+export interface Waiter {
+  acquired(c: UpstreamConnection | Error): void;
+  /** true once it no longer wants a connection (its client left): it is told with an error, not given one */
+  readonly gone: boolean;
+}
+
+const poolClosed = (): Error => Object.assign(new Error('pool closed'), { code: 'ECONNREFUSED' });
+const clientGone = (): Error => new Error('client went away');
 
 /** One upstream's raw keep-alive connections for the fast path. */
 export class RawUpstreamPool {
@@ -26,7 +34,8 @@ export class RawUpstreamPool {
   private closed = false;
   private readonly host: string;
   private readonly port: number;
-  private readonly closeIdle = (c: UpstreamConnection): void => { c.socket.destroy(); };
+  /** an idle connection got data, EOF or an error: it leaves the idle list now, not at its 'close' */
+  private readonly closeIdle = (c: UpstreamConnection): void => { this.forget(c); c.socket.destroy(); };
 
   constructor(origin: string, private readonly o: RawPoolOptions, private readonly clock: SweepClock) {
     const u = new URL(origin);
@@ -39,9 +48,9 @@ export class RawUpstreamPool {
 
   /** Gives `w` a connected connection (reused or new), or the error connecting failed with. */
   acquire(w: Waiter): void {
-    const c = this.idle.pop();
+    const c = this.reusable();
     if (c !== undefined) { w.acquired(c); return; }
-    if (this.closed) { w.acquired(Object.assign(new Error('pool closed'), { code: 'ECONNREFUSED' })); return; }
+    if (this.closed) { w.acquired(poolClosed()); return; }
     if (this.open >= this.o.connections) { this.waiters.push(w); return; }
     this.dial(w);
   }
@@ -49,9 +58,9 @@ export class RawUpstreamPool {
   /** Gives a connection back after a complete exchange (its owner already cleared); `reusable` false closes it. */
   release(c: UpstreamConnection, reusable: boolean): void {
     if (!reusable || this.closed || c.socket.destroyed) { c.socket.destroy(); return; }
-    const w = this.waiters.shift();
+    const w = this.nextWaiter();
     if (w !== undefined) { w.acquired(c); return; }
-    c.stamp = this.clock.now;
+    c.stamp = this.clock.stamp();
     this.idle.push(c);
   }
 
@@ -59,7 +68,37 @@ export class RawUpstreamPool {
   close(): void {
     this.closed = true;
     for (const c of this.idle.splice(0)) c.socket.destroy();
-    for (const w of this.waiters.splice(0)) w.acquired(Object.assign(new Error('pool closed'), { code: 'ECONNREFUSED' }));
+    for (const w of this.waiters.splice(0)) w.acquired(poolClosed());
+  }
+
+  /** The most recently used idle connection still fit to carry a request; stale ones are closed on the way. */
+  private reusable(): UpstreamConnection | undefined {
+    if (this.idle.length === 0) return undefined;
+    const now = this.clock.stamp();
+    for (let c = this.idle.pop(); c !== undefined; c = this.idle.pop()) {
+      const stale = this.o.keepAliveTimeout > 0 && now - c.stamp >= this.o.keepAliveTimeout;
+      if (!stale && !c.socket.destroyed) return c;
+      c.socket.destroy();
+      if (stale) { for (const old of this.idle.splice(0)) old.socket.destroy(); return undefined; } // the rest are older still
+    }
+    return undefined;
+  }
+
+  /**
+   * The first waiter that still wants a connection. Those whose client left are told so here, in a
+   * loop: handing them the connection would make each release it again, one stack frame per waiter.
+   */
+  private nextWaiter(): Waiter | undefined {
+    for (let w = this.waiters.shift(); w !== undefined; w = this.waiters.shift()) {
+      if (!w.gone) return w;
+      w.acquired(clientGone());
+    }
+    return undefined;
+  }
+
+  private forget(c: UpstreamConnection): void {
+    const i = this.idle.indexOf(c);
+    if (i !== -1) this.idle.splice(i, 1);
   }
 
   private dial(w: Waiter): void {
@@ -74,9 +113,8 @@ export class RawUpstreamPool {
     s.once('close', () => {
       this.open--;
       if (!settled) { settled = true; w.acquired(Object.assign(new Error('upstream connection closed while connecting'), { code: 'UND_ERR_SOCKET' })); }
-      const i = this.idle.indexOf(c);
-      if (i !== -1) this.idle.splice(i, 1);
-      const next = this.waiters.shift();
+      this.forget(c);
+      const next = this.nextWaiter();
       if (next !== undefined) this.dial(next);
     });
   }

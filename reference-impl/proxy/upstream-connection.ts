@@ -26,7 +26,7 @@ export interface DialOptions {
 /** A pooled upstream socket and the exchange it serves, if any. */
 export class UpstreamConnection {
   owner: UpstreamOwner | null = null;
-  /** SweepClock stamp of when it went idle or last saw activity */
+  /** SweepClock.stamp() of when it went idle or last saw activity */
   stamp = 0;
   readonly socket: Socket;
 
@@ -45,5 +45,7 @@ export class UpstreamConnection {
     } as NetConnectOpts);
     this.socket.on('end', () => { if (this.owner !== null) this.owner.upEnd(); else onIdleEvent(this); });
     this.socket.on('error', (err) => { if (this.owner !== null) this.owner.upError(err); else onIdleEvent(this); });
+    // a close with neither 'end' nor 'error' first (destroyed while owned): the owner must not wait for a timeout
+    this.socket.on('close', () => { if (this.owner !== null) this.owner.upError(Object.assign(new Error('upstream connection closed'), { code: 'UND_ERR_SOCKET' })); });
   }
 }

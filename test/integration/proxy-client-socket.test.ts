@@ -35,6 +35,22 @@ describe('adopting an accepted socket to read into a shared buffer', function ()
     await serverClosed;
   });
 
+  it('keeps the buffer sizes the server gave the accepted socket', async () => {
+    let sizes: number[] = [];
+    const server = createServer({ pauseOnConnect: true, highWaterMark: 128 * 1024 } as object, (accepted) => {
+      const want = [accepted.readableHighWaterMark, accepted.writableHighWaterMark];
+      const adopted = adoptWithReadBuffer(accepted, Buffer.alloc(1024), () => true)!;
+      sizes = [...want, adopted.readableHighWaterMark, adopted.writableHighWaterMark];
+      adopted.destroy();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const client = connect((server.address() as AddressInfo).port, '127.0.0.1');
+    client.on('error', () => {});
+    await new Promise<void>((r) => client.on('close', () => r()));
+    await new Promise((r) => server.close(r));
+    assert.deepEqual(sizes, [128 * 1024, 128 * 1024, 128 * 1024, 128 * 1024]);
+  });
+
   it('says null for a socket without a stream handle, so the caller reads it as it is', () => {
     assert.equal(adoptWithReadBuffer(new Socket(), Buffer.alloc(16), () => true), null);
   });

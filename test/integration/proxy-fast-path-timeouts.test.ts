@@ -9,8 +9,9 @@ const HEADERS_TIMEOUT_MS = 300;
 const KEEP_ALIVE_TIMEOUT_MS = 200;
 
 /** A raw upstream: `/silent` never answers, `/stall` sends a head and 3 of 10 body bytes, anything else answers at once. */
-function upstreamServer(closes: Array<() => void>): Server {
+function upstreamServer(closes: Array<() => void>, sockets: Socket[]): Server {
   return createServer((s) => {
+    sockets.push(s);
     s.on('data', (d) => {
       const path = d.toString('latin1').split(' ')[1];
       if (path === '/stall') s.write('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc');
@@ -40,9 +41,11 @@ describe('proxy fast path timeouts (checked by one sweep, not a timer per socket
   const sent: ToPrimary[] = [];
   /** resolvers for the next upstream connections the proxy closes, in order */
   const closes: Array<() => void> = [];
+  /** the upstream's side of every connection the proxy opened */
+  const upstreamSockets: Socket[] = [];
 
   before(async () => {
-    upstream = upstreamServer(closes);
+    upstream = upstreamServer(closes, upstreamSockets);
     await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
     const origin = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
     const config = validateProxyConfig({
@@ -83,5 +86,22 @@ describe('proxy fast path timeouts (checked by one sweep, not a timer per socket
     assert.match(r.text, /^HTTP\/1\.1 200 OK/);
     const closedAt = await upstreamClosed;
     assert.ok(closedAt - answered >= KEEP_ALIVE_TIMEOUT_MS - 1, `closed ${closedAt - answered} ms after the answer`);
+  });
+
+  it('does not leave a request waiting for its timeout when the upstream closes the idle connection as the request arrives', async () => {
+    const client = connect(worker.port, '127.0.0.1');
+    client.on('error', () => {});
+    let text = '';
+    client.on('data', (d) => { text += d.toString('latin1'); });
+    await new Promise((r) => client.once('connect', r));
+    client.write('GET /ok HTTP/1.1\r\nHost: x\r\n\r\n');
+    for (let i = 0; !text.endsWith('ok'); i++) { assert.ok(i < 1_000, 'no first answer within 5 s'); await new Promise((r) => setTimeout(r, 5)); }
+    text = '';
+    // the pooled connection's upstream end closes in the same tick as the next request is sent
+    upstreamSockets.at(-1)!.destroy();
+    client.write('GET /ok HTTP/1.1\r\nHost: x\r\n\r\n');
+    for (let i = 0; !/\r\n\r\n(ok|bad gateway: .*\n)$/.test(text); i++) { assert.ok(i < 1_000, `no second answer within 5 s: ${JSON.stringify(text)}`); await new Promise((r) => setTimeout(r, 5)); }
+    client.destroy();
+    assert.doesNotMatch(text, /UND_ERR_HEADERS_TIMEOUT/, 'a closed pooled connection was handed out and the request waited for headersTimeout');
   });
 });
