@@ -93,7 +93,7 @@ class ClientConnection implements ExchangeHost {
   private done = false;
   /** given to Node's HTTP server: with `onread`, reads are pushed into the socket's stream for it */
   private handedOver = false;
-  /** SweepClock.stamp() of the last byte read or answer finished */
+  /** SweepClock.stamp() of when the connection was accepted or its last answer finished: idle from then */
   private stamp: number;
   private readonly onData = (d: Buffer): void => { this.read(d); };
   private readonly onClose = (): void => {
@@ -130,7 +130,7 @@ class ClientConnection implements ExchangeHost {
   read(d: Buffer): boolean {
     if (this.handedOver) return this.client.push(Buffer.from(d));
     if (this.done) return true; // the proxy closed its side (Connection: close): what the client still sends is dropped, as before with no 'data' listener
-    this.stamp = this.fp.clock.stamp();
+    // no stamp here: a read starts an exchange (the idle check is off while one runs), waits pipelined behind one, or hands over
     this.buf = this.buf === null ? d : Buffer.concat([this.buf, d]);
     if (this.exchange === null) this.next();
     else if (this.buf.length > this.fp.o.maxHeaderSize) this.client.pause(); // a pipelining client waits for its answers
