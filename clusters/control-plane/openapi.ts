@@ -5,7 +5,7 @@
  * fieldValidation=Strict) instead of downloading schemas. PATCH bodies list no
  * strategic-merge-patch, so kubectl apply computes merge patches for custom resources and its
  * built-in strategic merge for built-in kinds. CRD schemas go in components for `kubectl explain`.
- * OpenAPI v2 is not served.
+ * OpenAPI v2 is served empty (openapi-v2.ts), for kubectl's client-side check of `kind: List` files.
  */
 import { groupVersion, type ResourceRegistry, type ResourceType } from './resource-registry.ts';
 

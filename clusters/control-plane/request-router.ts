@@ -3,13 +3,14 @@
  *   /api/v1/<plural>[/<name>[/<sub>]]                      cluster-scoped, or all namespaces
  *   /api/v1/namespaces/<ns>/<plural>[/<name>[/<sub>]]      namespaced
  *   /apis/<group>/<version>/...                           the same under a named group
- * plus discovery (/version, /api, /apis, /api/v1, /apis/<group>[/<version>]), /openapi/v3, /healthz, /readyz, /livez
+ * plus discovery (/version, /api, /apis, /api/v1, /apis/<group>[/<version>]), /openapi/v3, /openapi/v2 (empty), /healthz, /readyz, /livez
  * and /metrics (kube-state-metrics-like gauges, state-metrics.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { podMetricsResponse, type PodMetricsLister } from './metrics-api.ts';
 import type { ObjectStore } from './object-store.ts';
 import { openApiDocument, openApiIndex } from './openapi.ts';
+import { OPENAPI_V2_PROTOBUF, openApiV2Json, openApiV2Protobuf } from './openapi-v2.ts';
 import { applyPatch, parsePatchBody, patchTypeOf } from './patch.ts';
 import type { DeleteOptions, ResourceApi, Subresource, WriteOptions } from './resource-api.ts';
 import type { ResourceRegistry, ResourceType } from './resource-registry.ts';
@@ -62,6 +63,11 @@ export function route(ctx: RouterContext, req: ApiRequest, res: ServerResponse):
   if (path === '/version') return ok(VERSION_INFO);
   if (['/healthz', '/readyz', '/livez'].includes(path)) return { code: 200, body: 'ok' };
   if (path === '/metrics' && req.method === 'GET') return { code: 200, body: stateMetricsPage(ctx.store) };
+  if (path === '/openapi/v2') {
+    if (!(req.headers.accept ?? '').includes('protobuf')) return ok(openApiV2Json(VERSION_INFO.gitVersion));
+    res.writeHead(200, { 'Content-Type': OPENAPI_V2_PROTOBUF }).end(openApiV2Protobuf(VERSION_INFO.gitVersion));
+    return 'streamed';
+  }
   if (path === '/openapi/v3') return ok(openApiIndex(ctx.registry, ctx.store.resourceVersion));
   if (path.startsWith('/openapi/v3/')) return discovery(openApiDocument(ctx.registry, segments.slice(2).join('/')), path);
   if (path === '/api') return ok(ctx.registry.apiVersions(ctx.serverAddress));

@@ -173,6 +173,18 @@ describe('control plane with kubectl', function () {
     assert.equal(tooBig.status, 413);
   });
 
+  it('applies a kind: List with kubectl\'s default validation, which still rejects an item\'s unknown field', async () => {
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'in-list' }, data: { a: '1' } };
+    const list = (...items: unknown[]) => JSON.stringify({ apiVersion: 'v1', kind: 'List', items });
+    const applied = await ok('apply', '-f', await file('list.json', list(cm, JSON.parse(agent('in-list')))));
+    assert.match(applied, /configmap\/in-list created/);
+    assert.match(applied, /rdeagent\.kuberde\.io\/in-list created/);
+    const bad = await kubectl('apply', '-f', await file('bad-list.json', list(JSON.parse(agent('in-list-bad', { replicaz: 3 })))));
+    assert.notEqual(bad.code, 0, 'Strict reaches the server for each item of the List');
+    assert.match(bad.stderr, /spec\.replicaz: unknown field/);
+    assert.notEqual((await kubectl('get', 'rdeagent', 'in-list-bad')).code, 0);
+  });
+
   it('apply --server-side creates then updates; patch --type json; a second create is AlreadyExists', async () => {
     const path = await file('ssa.json', agent('ssa'));
     assert.match(await ok('apply', '--server-side', '-f', path), /serverside-applied/);

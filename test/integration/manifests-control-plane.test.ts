@@ -1,6 +1,6 @@
 /**
- * Every overlay of clusters/manifests applied with the real kubectl (`apply --server-side=false
- * --validate=false`) to the embedded control plane, and read back; then the whole overlay with
+ * Every overlay of clusters/manifests applied with the real kubectl (`apply --server-side=false`,
+ * kubectl's default validation) to the embedded control plane, and read back; then the whole overlay with
  * `apply -k` (RBAC, PodDisruptionBudgets and the HPA included). Were a kind ever not served, the
  * first test leaves it out and the `apply -k` test is skipped, naming it.
  */
@@ -61,7 +61,7 @@ describe('clusters/manifests overlays applied to the embedded control plane', fu
         assert.ok(applicable.length >= 12, `only ${applicable.length} objects are of served kinds`);
         const file = join(dir, `${overlay}.json`);
         await writeFile(file, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: applicable }));
-        const out = await ok('apply', '--server-side=false', '--validate=false', '-f', file);
+        const out = await ok('apply', '--server-side=false', '-f', file);
         for (const o of applicable) {
           const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '';
           const fromServer = JSON.parse(await ok('get', group ? `${o.kind}.${group}` : o.kind, o.metadata.name,
@@ -74,7 +74,7 @@ describe('clusters/manifests overlays applied to the embedded control plane', fu
         // on a real cluster too: for those the server must keep the object as it was.
         const versions = async () => (await ok('get', 'poddisruptionbudgets.policy', '-A', '-o', 'jsonpath={.items[*].metadata.resourceVersion}')).trim();
         const before = await versions();
-        const again = await ok('apply', '--server-side=false', '--validate=false', '-f', file);
+        const again = await ok('apply', '--server-side=false', '-f', file);
         assert.doesNotMatch(again.split('\n').filter((line) => !line.startsWith('poddisruptionbudget.policy/')).join('\n'), /created|configured/);
         assert.equal(await versions(), before, 'a re-applied PodDisruptionBudget was written');
       });
@@ -84,7 +84,7 @@ describe('clusters/manifests overlays applied to the embedded control plane', fu
           this.test!.title += ` [pending: the control plane does not serve ${[...new Set(unserved.map((o) => `${o.apiVersion} ${o.kind}`))].join(', ')}]`;
           this.skip();
         }
-        const out = await ok('apply', '--server-side=false', '--validate=false', '-k', join(OVERLAYS, overlay));
+        const out = await ok('apply', '--server-side=false', '-k', join(OVERLAYS, overlay));
         for (const o of rendered) assert.match(out, new RegExp(`^${o.kind.toLowerCase()}[./][^ ]*${o.metadata.name} `, 'm'), `${o.kind}/${o.metadata.name} is not in kubectl's output:\n${out}`);
         const hpas = JSON.parse(await ok('get', 'horizontalpodautoscalers.autoscaling', '-A', '-o', 'json')) as { items: Obj[] };
         assert.deepEqual(hpas.items.map((h) => h.metadata.name), rendered.filter((o) => o.kind === 'HorizontalPodAutoscaler').map((o) => o.metadata.name));
