@@ -12,6 +12,7 @@
 import { componentRefs, refCycle } from '../../clusters/component-refs.ts';
 import { asRecord, requestRefs, type HttpRef } from '../drivers/http-request-refs.ts';
 import { SINGLE_REQUEST_KEYS } from '../drivers/http-request-schema.ts';
+import { SCRAPE_FAILURES } from './scrape-schema.ts';
 
 /** Closed-model executors: a VU starts its next iteration only after its previous one, so a pause between them means something. */
 const CLOSED_MODEL = new Set(['constant-vus', 'ramping-vus']);
@@ -53,7 +54,7 @@ export function crossReferenceIssues(data: unknown): RawIssue[] {
   return issues;
 }
 
-/** A threshold on `<component>.<metric>` needs that component to scrape that metric, or it could only ever be no-data. */
+/** A threshold on `<component>.<metric>` needs that component to scrape that metric (or just to scrape, for `scrape_failures`), or it could only ever be no-data. */
 function scrapedThresholdIssues(thresholds: Record<string, unknown>, components: Record<string, unknown>): RawIssue[] {
   const issues: RawIssue[] = [];
   for (const key of Object.keys(thresholds)) {
@@ -63,6 +64,7 @@ function scrapedThresholdIssues(thresholds: Record<string, unknown>, components:
     const scrape = asRecord(asRecord(components[component])?.['scrape']);
     const listed = Array.isArray(scrape?.['metrics']) ? scrape['metrics'] as unknown[] : [];
     if (listed.includes(metric) || Object.keys(asRecord(scrape?.['perUnit']) ?? {}).includes(metric)) continue;
+    if (metric === SCRAPE_FAILURES && scrape) continue; // caplab's own count, for every scraped component
     issues.push({
       path: ['thresholds', key],
       message: components[component] === undefined

@@ -22,7 +22,10 @@ export const scrapeSchema = z.strictObject({
   path: z.string().startsWith('/').default('/metrics').describe('HTTP path of the Prometheus text page on the component\'s endpoint'),
   metrics: z.array(promName()).default([]).describe('metrics to record at each resource sample, summed over their label sets, as gauges named `<component>.<metric>`'),
   perUnit: z.record(promName(), perUnitEntry).default({}).describe('memory per unit: the component\'s RSS fitted (linear regression) against each metric named here, e.g. { tunnel_agents_connected: agent }; these are scraped too'),
-  timeout: duration().default(500).describe('a scrape not answered within this is counted as failed, and the run goes on'),
+  timeout: duration().default(500).describe('a scrape not answered within this is counted as failed (the gauge `<component>.scrape_failures`, which thresholds may judge), and the run goes on'),
 }).refine((s) => s.metrics.length > 0 || Object.keys(s.perUnit).length > 0, 'name at least one metric in `metrics` or `perUnit`');
 
 export type ScrapeConfig = z.output<typeof scrapeSchema>;
+
+/** caplab's own gauge per scraped component, `<component>.scrape_failures`: how many of its scrapes have failed so far (not read from the page). */
+export const SCRAPE_FAILURES = 'scrape_failures';

@@ -7,7 +7,9 @@
  * can contain nothing else that is special, so the name splits one way only.)
  *
  * A scrape that fails (refused, timed out, not 2xx) or lacks a metric never fails the run: it is
- * counted, said once in the progress notes, and reported in RunResult.scrape; at the end each
+ * counted, said once in the progress notes, reported in RunResult.scrape and recorded as the gauge
+ * `<component>.scrape_failures` (failures so far; thresholds may judge it: a component whose
+ * /metrics stops answering during a fault is a finding too); at the end each
  * `perUnit:` entry is fitted against the component's RSS (reports/capacity/resource-per-unit.ts).
  */
 import { request } from 'undici';
@@ -18,7 +20,7 @@ import { CaplabError } from '../errors.ts';
 import { parsePrometheusText, sumOf } from '../metrics/prometheus-text-parser.ts';
 import { MetricsRegistry, type Snapshot } from '../metrics/registry.ts';
 import type { Plan } from '../plan/plan.ts';
-import type { ScrapeConfig } from '../plan/scrape-schema.ts';
+import { SCRAPE_FAILURES, type ScrapeConfig } from '../plan/scrape-schema.ts';
 import { scheduledMs } from './scheduled-duration.ts';
 
 /** A /metrics page larger than this is not read (a component's own page is a few KiB). */
@@ -28,6 +30,7 @@ const MAX_PAGE_BYTES = 4 * 1024 * 1024;
 export function scrapedSeriesName(component: string, metric: string): string {
   return `${component}.${metric}`;
 }
+
 
 interface Target {
   component: string;
@@ -49,7 +52,7 @@ export class ComponentScraper {
   private readonly registry: MetricsRegistry;
 
   private constructor(private readonly plan: Plan, private readonly targets: Target[], private readonly note: (line: string) => void) {
-    const declared = Object.fromEntries(targets.flatMap((t) => t.metrics.map((m) => [scrapedSeriesName(t.component, m), { type: 'gauge' as const, unit: 'count' as const }])));
+    const declared = Object.fromEntries(targets.flatMap((t) => [...t.metrics, SCRAPE_FAILURES].map((m) => [scrapedSeriesName(t.component, m), { type: 'gauge' as const, unit: 'count' as const }])));
     this.registry = new MetricsRegistry(declared);
   }
 
@@ -89,8 +92,10 @@ export class ComponentScraper {
     } catch (err) {
       target.failures++;
       target.lastFailure = (err as Error).message;
-      if (target.failures === 1) this.note(`scrape of ${target.component} (${target.url}) failed: ${target.lastFailure}; the run goes on, failures are counted in the result`);
+      if (target.failures === 1) this.note(`scrape of ${target.component} (${target.url}) failed: ${target.lastFailure}; the run goes on, failures are counted in the result and as ${scrapedSeriesName(target.component, SCRAPE_FAILURES)}`);
       return;
+    } finally {
+      this.registry.gauge(scrapedSeriesName(target.component, SCRAPE_FAILURES), { component: target.component }).set(target.failures);
     }
     const parsed = parsePrometheusText(page);
     if (parsed.problems.length > 0 && target.badLines === 0) this.note(`${target.component}'s metrics page has lines that are not Prometheus text, e.g. ${parsed.problems[0]}`);

@@ -28,4 +28,12 @@ describe('thresholds on scraped gauges', () => {
     assert.ok(!noComponent.ok);
     assert.match(noComponent.issues.map((i) => i.message).join('\n'), /component "back", which is not in this scenario/);
   });
+
+  it('accepts <component>.scrape_failures, caplab\'s own count, for any component that scrapes, and only for one', () => {
+    const ok = parseScenario(scenario('front.scrape_failures'), 'x.yaml');
+    assert.ok(ok.ok, ok.ok ? '' : ok.issues.map((i) => i.message).join('; '));
+    const noScrape = parseScenario(scenario('front.scrape_failures').replace('    scrape: { metrics: [echo_in_flight] }\n', ''), 'x.yaml');
+    assert.ok(!noScrape.ok);
+    assert.match(noScrape.issues.map((i) => i.message).join('\n'), /needs component front to scrape scrape_failures/);
+  });
 });

@@ -34,6 +34,11 @@ async function metricsServer(): Promise<{ url: string; page: { body: string; sta
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, page, server };
 }
 
+/** The value a scrape recorded for tunnel.scrape_failures. */
+async function failuresGauge(snap: Promise<{ deltas: Array<{ name: string; value?: number }> }>): Promise<number | undefined> {
+  return (await snap).deltas.find((d) => d.name === 'tunnel.scrape_failures')?.value;
+}
+
 describe('ComponentScraper (scrape: on a component)', () => {
   it('is null when no component scrapes', () => {
     const p = parseScenario('name: x\nworkloads:\n  w: { executor: constant-vus, vus: 1, duration: 1s, http: { target: "http://127.0.0.1:1", path: / } }\n', 'x.yaml');
@@ -61,16 +66,18 @@ describe('ComponentScraper (scrape: on a component)', () => {
     const m = await metricsServer();
     const notes: string[] = [];
     const s = ComponentScraper.fromPlan(plan('{ metrics: [present, absent] }'), { tunnel: m.url }, (n) => notes.push(n))!;
+    const failuresSoFar: Array<number | undefined> = [];
     try {
       m.page.body = 'present 1\nthis is not prometheus\n';
-      await s.scrape(1);
-      await s.scrape(2);
+      failuresSoFar.push(await failuresGauge(s.scrape(1)));
+      failuresSoFar.push(await failuresGauge(s.scrape(2)));
       m.page.status = 503;
-      await s.scrape(3);
+      failuresSoFar.push(await failuresGauge(s.scrape(3)));
     } finally {
       m.server.close();
     }
-    await s.scrape(4);
+    failuresSoFar.push(await failuresGauge(s.scrape(4)));
+    assert.deepEqual(failuresSoFar, [0, 0, 1, 2], 'the gauge tunnel.scrape_failures counts failed scrapes so far');
     const r = s.report({ resources: [], series: {} } as unknown as RunResult);
     assert.deepEqual(r.components, [{ component: 'tunnel', scrapes: 4, failures: 2, lastFailure: r.components[0]!.lastFailure, missing: ['absent'], badLines: 2 }]);
     assert.match(r.components[0]!.lastFailure!, /ECONNREFUSED|other side closed|fetch failed|connect/i);
@@ -85,7 +92,7 @@ describe('ComponentScraper (scrape: on a component)', () => {
       const s = ComponentScraper.fromPlan(plan('{ metrics: [up] }', '2s'), { tunnel: m.url }, () => {})!;
       m.page.body = 'up 1\n';
       assert.equal((await s.scrape(1)).deltas.length, 0);
-      assert.equal((await s.scrape(2)).deltas.length, 1);
+      assert.deepEqual((await s.scrape(2)).deltas.map((d) => d.name).sort(), ['tunnel.scrape_failures', 'tunnel.up']);
     } finally {
       m.server.close();
     }
