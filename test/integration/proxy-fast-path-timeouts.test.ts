@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { createLogger } from '../../reference-impl/common/logger.ts';
-import type { ToPrimary } from '../../reference-impl/proxy/proxy-ipc.ts';
-import { validateProxyConfig } from '../../reference-impl/proxy/proxy-config.ts';
-import { startProxyWorker, type WorkerHandle } from '../../reference-impl/proxy/proxy-worker.ts';
+import type { WorkerHandle } from '../../reference-impl/proxy/proxy-worker.ts';
+import { startTestProxyWorker, type TestProxyWorker } from '../support/in-process-proxy-worker.ts';
 
 const HEADERS_TIMEOUT_MS = 300;
 const KEEP_ALIVE_TIMEOUT_MS = 200;
@@ -38,7 +36,7 @@ describe('proxy fast path timeouts (checked by one sweep, not a timer per socket
   this.timeout(20_000);
   let upstream: Server;
   let worker: WorkerHandle;
-  const sent: ToPrimary[] = [];
+  let proxy: TestProxyWorker;
   /** resolvers for the next upstream connections the proxy closes, in order */
   const closes: Array<() => void> = [];
   /** the upstream's side of every connection the proxy opened */
@@ -48,17 +46,12 @@ describe('proxy fast path timeouts (checked by one sweep, not a timer per socket
     upstream = upstreamServer(closes, upstreamSockets);
     await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
     const origin = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
-    const config = validateProxyConfig({
-      upstreams: [origin], fastPath: true, healthCheck: { enabled: false }, outlierDetection: { enabled: false }, circuitBreaker: { enabled: false },
-      pool: { headersTimeout: HEADERS_TIMEOUT_MS, keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS },
-    });
-    worker = await startProxyWorker({ config, host: '127.0.0.1', port: 0, generation: 1, healthy: {} }, (m, done) => { sent.push(m); done?.(); }, createLogger('test', 'silent'), () => {});
+    proxy = await startTestProxyWorker(origin, { pool: { headersTimeout: HEADERS_TIMEOUT_MS, keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS } });
+    worker = proxy.worker;
   });
 
   after(async () => {
-    const exited = new Promise<void>((r) => { const t = setInterval(() => { if (sent.some((m) => m.t === 'final')) { clearInterval(t); r(); } }, 10); });
-    worker.onMessage({ t: 'drain', plan: { deadlineMs: 1_000, spreadMs: 0, idleCloseMs: 0 } });
-    await exited;
+    await proxy.stop();
     upstream.close();
   });
 

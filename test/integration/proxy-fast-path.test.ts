@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { createLogger } from '../../reference-impl/common/logger.ts';
-import type { ToPrimary } from '../../reference-impl/proxy/proxy-ipc.ts';
-import { validateProxyConfig } from '../../reference-impl/proxy/proxy-config.ts';
-import { startProxyWorker, type WorkerHandle } from '../../reference-impl/proxy/proxy-worker.ts';
+import type { WorkerHandle } from '../../reference-impl/proxy/proxy-worker.ts';
+import { startTestProxyWorker, type TestProxyWorker } from '../support/in-process-proxy-worker.ts';
 
 /** A raw upstream: each request's path picks how the answer is framed. */
 const ANSWERS: Record<string, string> = {
@@ -60,20 +58,18 @@ describe('proxy fast path over raw sockets', function () {
   let upstream: Server;
   let worker: WorkerHandle;
   const seen: string[] = [];
-  const sent: ToPrimary[] = [];
+  let proxy: TestProxyWorker;
 
   before(async () => {
     upstream = rawUpstream(seen);
     await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
     const origin = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
-    const config = validateProxyConfig({ upstreams: [origin], fastPath: true, healthCheck: { enabled: false }, outlierDetection: { enabled: false }, circuitBreaker: { enabled: false } });
-    worker = await startProxyWorker({ config, host: '127.0.0.1', port: 0, generation: 1, healthy: {} }, (m, done) => { sent.push(m); done?.(); }, createLogger('test', 'silent'), () => {});
+    proxy = await startTestProxyWorker(origin);
+    worker = proxy.worker;
   });
 
   after(async () => {
-    const exited = new Promise<void>((r) => { const t = setInterval(() => { if (sent.some((m) => m.t === 'final')) { clearInterval(t); r(); } }, 10); });
-    worker.onMessage({ t: 'drain', plan: { deadlineMs: 1_000, spreadMs: 0, idleCloseMs: 0 } });
-    await exited;
+    await proxy.stop();
     upstream.close();
   });
 
@@ -177,10 +173,10 @@ describe('proxy fast path over raw sockets', function () {
   });
 
   it('counts answers by outcome', async () => {
-    sent.length = 0;
+    proxy.sent.length = 0;
     await exchange(worker.port, 'GET /500 HTTP/1.1\r\nHost: x\r\n\r\n', (t) => t.includes('\r\n\r\n'));
     worker.onMessage({ t: 'snapshot', id: 1 });
-    const snap = sent.find((m) => m.t === 'snapshot');
+    const snap = proxy.sent.find((m) => m.t === 'snapshot');
     assert.ok(snap && snap.t === 'snapshot');
     assert.ok(snap.snap.requests.ok >= 10 && snap.snap.requests.upstream_5xx === 1 && snap.snap.requests.upstream_error === 1, JSON.stringify(snap.snap.requests));
   });
