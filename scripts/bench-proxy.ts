@@ -1,7 +1,8 @@
 /**
- * npm run bench:proxy [-- --duration 5 --rounds 5 --connections 32 --workers 1 --probe 3 --full-path]
+ * npm run bench:proxy [-- --duration 5 --rounds 5 --connections 32 --workers 1 --probe 3 --full-path --body 0]
  *
  * The caplab proxy runs with its fast path (fast-path.ts); `--full-path` measures Node's HTTP server + undici instead.
+ * `--body N` makes wrk's requests POSTs with an N-byte body (the upstream discards it); 0 (default): GETs.
  *
  * caplab's reference proxy (reference-impl/proxy) next to nginx (Debian, scripts/install-system-deps.sh)
  * in front of the same upstream, in the same run. The upstream is a second nginx answering
@@ -31,13 +32,13 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
-import { positiveOption, stopChild } from './bench-support.ts';
+import { nonNegativeOption, positiveOption, stopChild } from './bench-support.ts';
 
 const MAIN = fileURLToPath(new URL('../reference-impl/main.ts', import.meta.url));
 const TSX = import.meta.resolve('tsx');
 const BODY = 'x'.repeat(64);
 
-interface Options { durationS: number; rounds: number; connections: number; workers: number; probeS: number; fastPath: boolean }
+interface Options { durationS: number; rounds: number; connections: number; workers: number; probeS: number; fastPath: boolean; bodyBytes: number; script?: string }
 
 const children = new Set<ChildProcess>();
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -104,7 +105,7 @@ async function startProxy(upstream: string, workers: number, fastPath: boolean):
 
 /** wrk -t1 through a target: req/s and non-2xx/socket errors. */
 async function wrk(url: string, o: Options): Promise<{ rps: number; errors: number }> {
-  const child = track(spawn('wrk', ['-t1', `-c${o.connections}`, `-d${o.durationS}s`, `${url}/bench`], { stdio: ['ignore', 'pipe', 'inherit'] }));
+  const child = track(spawn('wrk', ['-t1', `-c${o.connections}`, `-d${o.durationS}s`, ...(o.script ? ['-s', o.script] : []), `${url}/bench`], { stdio: ['ignore', 'pipe', 'inherit'] }));
   let out = '';
   child.stdout!.on('data', (c: Buffer) => { out += c.toString(); });
   const code = await new Promise<number | null>((r) => child.once('exit', r));
@@ -143,8 +144,15 @@ async function main(): Promise<void> {
   const o: Options = {
     durationS: positiveOption(argv, 'duration', 5), rounds: positiveOption(argv, 'rounds', 5),
     connections: positiveOption(argv, 'connections', 32), workers: positiveOption(argv, 'workers', 1), probeS: positiveOption(argv, 'probe', 3),
-    fastPath: !argv.includes('--full-path'),
+    fastPath: !argv.includes('--full-path'), bodyBytes: nonNegativeOption(argv, 'body', 0),
   };
+  if (o.bodyBytes > 0) {
+    // wrk sends the same POST on every request; Lua's string.rep builds the body once
+    const dir = mkdtempSync(join(tmpdir(), 'bench-proxy-wrk-'));
+    o.script = join(dir, 'post.lua');
+    writeFileSync(o.script, `wrk.method = "POST"\nwrk.body = string.rep("x", ${o.bodyBytes})\nwrk.headers["Content-Type"] = "application/octet-stream"\n`);
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
   const loadBefore = round(loadavg()[0]!);
   for (const tool of ['nginx', 'wrk']) {
     if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) throw new Error(`${tool} not found on PATH; run scripts/install-system-deps.sh`);
@@ -153,7 +161,7 @@ async function main(): Promise<void> {
   const nginxProxy = await startNginx('proxy', o.workers, () => ['location / { proxy_pass http://up; proxy_http_version 1.1; proxy_set_header Connection ""; }'],
     [`  upstream up { server ${upstream.slice('http://'.length)}; keepalive 64; }`]);
   const proxy = await startProxy(upstream, o.workers, o.fastPath);
-  say(`upstream nginx ${upstream}; nginx proxy ${nginxProxy}; caplab proxy ${proxy} (${o.fastPath ? "fast path" : "full path"}); ${o.workers} worker(s) each; wrk -t1 -c${o.connections} ${o.durationS}s x ${o.rounds} rounds`);
+  say(`upstream nginx ${upstream}; nginx proxy ${nginxProxy}; caplab proxy ${proxy} (${o.fastPath ? "fast path" : "full path"}); ${o.workers} worker(s) each; wrk -t1 -c${o.connections} ${o.durationS}s x ${o.rounds} rounds, ${o.bodyBytes > 0 ? `POST ${o.bodyBytes}-byte bodies` : 'GET'}`);
   await wrk(proxy, { ...o, durationS: 2 });
   await wrk(nginxProxy, { ...o, durationS: 2 });
 
@@ -180,7 +188,7 @@ async function main(): Promise<void> {
   say(`caplab proxy outcomes: ${outcomes.map((l) => l.replace('proxy_requests_total', '')).join(', ')}`);
   const loadAfter = round(loadavg()[0]!);
   say(`load average (1 min): ${loadBefore} before, ${loadAfter} after`);
-  say(JSON.stringify({ bench: 'proxy', proxy_rps: Math.round(proxyRps), nginx_rps: Math.round(nginxRps), ratio_nginx: round(proxyRps / nginxRps), added_p99_ms: round(added, 3), nginx_added_p99_ms: round(addedNginx, 3), workers: o.workers, loadavg_before: loadBefore, loadavg_after: loadAfter }));
+  say(JSON.stringify({ bench: 'proxy', proxy_rps: Math.round(proxyRps), nginx_rps: Math.round(nginxRps), ratio_nginx: round(proxyRps / nginxRps), added_p99_ms: round(added, 3), nginx_added_p99_ms: round(addedNginx, 3), workers: o.workers, ...(o.bodyBytes > 0 ? { body_bytes: o.bodyBytes } : {}), loadavg_before: loadBefore, loadavg_after: loadAfter }));
 }
 
 async function stopAll(): Promise<void> {

@@ -3,9 +3,22 @@ import type { ChildProcess } from 'node:child_process';
 
 /** `--name value` on the command line, positive, with a default. */
 export function positiveOption(argv: readonly string[], name: string, fallback: number): number {
+  const value = numberOption(argv, name, fallback);
+  if (value <= 0) throw new Error(`--${name} expects a positive number`);
+  return value;
+}
+
+/** `--name value` on the command line, 0 or more, with a default. */
+export function nonNegativeOption(argv: readonly string[], name: string, fallback: number): number {
+  const value = numberOption(argv, name, fallback);
+  if (value < 0) throw new Error(`--${name} expects 0 or a positive number`);
+  return value;
+}
+
+function numberOption(argv: readonly string[], name: string, fallback: number): number {
   const i = argv.indexOf(`--${name}`);
   const value = i === -1 ? fallback : Number(argv[i + 1]);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} expects a positive number`);
+  if (!Number.isFinite(value)) throw new Error(`--${name} expects a number`);
   return value;
 }
 

@@ -1,8 +1,11 @@
 /**
  * One request on the fast path (fast-path.ts), from picking an upstream to the last byte of its
- * answer. Counting, breakers, outlier detection and retries follow forwarded-request.ts. The
- * answer's head and the first piece of its body reach the client in one write of one buffer;
- * body bytes are copied before they are written because the upstream's read buffer is shared.
+ * answer. Counting, breakers, outlier detection and retries follow forwarded-request.ts (a request
+ * with a body is not retried, as there). The answer's head and the first piece of its body reach the
+ * client in one write of one buffer; body bytes are copied before they are written because the
+ * upstream's read buffer is shared. A request body (Content-Length) streams to the upstream as the
+ * client sends it, queued until a connection is acquired; an answer that ends before the body did
+ * closes both connections, since neither could carry another request.
  */
 import type { Socket } from 'node:net';
 import { ChunkedScanner } from './chunked-scanner.ts';
@@ -28,7 +31,12 @@ export interface ExchangeHost {
   pool(u: Upstream): RawUpstreamPool;
   /** the answer is fully written (or was local); `keepOpen` false ends the client connection */
   finished(keepOpen: boolean): void;
+  /** the upstream takes request body bytes again: the client may be read again */
+  bodyDrained(): void;
 }
+
+/** Request body bytes held before an upstream connection is acquired; past this the client is paused. */
+const MAX_PENDING_BODY = 64 * 1024;
 
 const errorWithCode = (message: string, code: string): Error => Object.assign(new Error(message), { code });
 
@@ -48,8 +56,18 @@ export class Exchange implements UpstreamOwner {
   private keepOpen = true;
   /** made on the first backpressure only: most answers never need it */
   private onDrain: (() => void) | null = null;
+  /** request body bytes received before an upstream connection was acquired */
+  private pendingBody: Buffer[] = [];
+  private pendingBytes = 0;
+  /** the client has sent the whole request body (true at once for a request without one) */
+  private bodyDone: boolean;
+  private waitingForUpDrain = false;
+  private readonly onUpDrain = (): void => { this.waitingForUpDrain = false; this.host.bodyDrained(); };
 
-  constructor(private readonly host: ExchangeHost, private readonly method: string, private readonly requestHead: string) {}
+  /** `hasBody`: the request has a body (Content-Length > 0), whose bytes come through requestBody() */
+  constructor(private readonly host: ExchangeHost, private readonly method: string, private readonly requestHead: string, private readonly hasBody = false) {
+    this.bodyDone = !hasBody;
+  }
 
   attempt(u: Upstream | null): void {
     if (u === null) { this.local('no_upstream', 503, 'no healthy upstream\n'); return; }
@@ -64,7 +82,38 @@ export class Exchange implements UpstreamOwner {
     this.up = c;
     c.owner = this;
     c.stamp = this.host.clock.stamp();
-    c.socket.write(this.requestHead, 'latin1');
+    let ok = c.socket.write(this.requestHead, 'latin1');
+    if (this.pendingBytes > 0) {
+      for (const b of this.pendingBody) ok = c.socket.write(b);
+      this.pendingBody = [];
+      this.pendingBytes = 0;
+      if (ok) this.host.bodyDrained(); else this.waitForUpDrain(c);
+    }
+  }
+
+  /**
+   * Request body bytes from the client (a copy it may keep), `last` when they end the body. Returns
+   * false when the client should pause until bodyDrained().
+   */
+  requestBody(chunk: Buffer, last: boolean): boolean {
+    if (last) this.bodyDone = true;
+    if (this.done) return true; // answered already: the rest of the body is dropped, and the connection closes
+    const up = this.up;
+    if (up === null) {
+      this.pendingBody.push(chunk);
+      this.pendingBytes += chunk.length;
+      return this.pendingBytes < MAX_PENDING_BODY;
+    }
+    up.stamp = this.host.clock.stamp(); // an upload in progress is activity: the headers timeout counts from its end
+    if (up.socket.write(chunk)) return true;
+    this.waitForUpDrain(up);
+    return false;
+  }
+
+  private waitForUpDrain(up: UpstreamConnection): void {
+    if (this.waitingForUpDrain) return;
+    this.waitingForUpDrain = true;
+    up.socket.once('drain', this.onUpDrain);
   }
 
   /** The client connection closed before the answer ended. */
@@ -120,7 +169,8 @@ export class Exchange implements UpstreamOwner {
     const framing = head.framing;
     if (framing.kind === 'length') this.remaining = framing.length;
     else if (framing.kind === 'chunked') this.chunked = new ChunkedScanner();
-    this.keepOpen = framing.kind !== 'close' && ctx.keepAlive(client);
+    // an answer before the whole body: what the client still sends could not be told from a next request
+    this.keepOpen = framing.kind !== 'close' && this.bodyDone && ctx.keepAlive(client);
     this.body(buf, from, head.clientHead + (this.keepOpen ? KEEP_ALIVE_HEAD : CLOSE_HEAD));
   }
 
@@ -153,7 +203,7 @@ export class Exchange implements UpstreamOwner {
   private complete(clean: boolean): void {
     this.done = true;
     const up = this.detach();
-    if (up !== null) this.host.pool(this.upstream!).release(up, clean && this.head!.reusable);
+    if (up !== null) this.host.pool(this.upstream!).release(up, clean && this.head!.reusable && this.bodyDone);
     this.host.finished(this.keepOpen);
   }
 
@@ -169,7 +219,8 @@ export class Exchange implements UpstreamOwner {
     const trip = ctx.upstreams.record(u!, false);
     if (trip !== null) ctx.tripped(u!.origin, trip, code || err.message);
     if (this.host.client.destroyed) { this.done = true; ctx.requests.client_abort++; return; }
-    if (ctx.retryOnConnectError && CONNECT_ERRORS.has(code)) { this.attempt(ctx.upstreams.pick(u!)); return; }
+    // a body may be partly sent already, as on the full path: only bodyless requests are retried
+    if (ctx.retryOnConnectError && CONNECT_ERRORS.has(code) && !this.hasBody) { this.attempt(ctx.upstreams.pick(u!)); return; }
     this.local('upstream_error', 502, `bad gateway: ${code || err.message}\n`);
   }
 
@@ -180,7 +231,7 @@ export class Exchange implements UpstreamOwner {
     ctx.requests[outcome]++;
     const client = this.host.client;
     if (client.destroyed) { this.host.finished(false); return; }
-    const keepOpen = ctx.keepAlive(client);
+    const keepOpen = this.bodyDone && ctx.keepAlive(client);
     const reason = status === 503 ? 'Service Unavailable' : 'Bad Gateway';
     client.write(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: text/plain\r\ncontent-length: ${Buffer.byteLength(text)}\r\n${keepOpen ? KEEP_ALIVE_HEAD : CLOSE_HEAD}${text}`, 'latin1');
     this.host.finished(keepOpen);
@@ -193,6 +244,7 @@ export class Exchange implements UpstreamOwner {
     up.owner = null;
     if (up.socket.isPaused()) up.socket.resume();
     if (this.waitingForDrain) { this.waitingForDrain = false; this.host.client.off('drain', this.onDrain!); }
+    if (this.waitingForUpDrain) { this.waitingForUpDrain = false; up.socket.off('drain', this.onUpDrain); }
     return up;
   }
 

@@ -1,9 +1,9 @@
 /**
  * The proxy's experimental fast path (`fastPath: true`): client connections are read as raw
  * sockets; a request whose head is complete in what has arrived and that parseRequestHead accepts
- * (HTTP/1.1, keep-alive, no body, no Upgrade/Expect, not an admin path) is written to a pooled
- * keep-alive upstream socket and the answer streamed back byte for byte, its head parsed only to
- * learn its framing. Anything else hands the connection, with the bytes read so far, to Node's
+ * (HTTP/1.1, keep-alive, a body only if framed by Content-Length, no Upgrade/Expect, not an admin
+ * path) is written to a pooled keep-alive upstream socket, its body streamed after it, and the
+ * answer streamed back byte for byte, its head parsed only to learn its framing. Anything else hands the connection, with the bytes read so far, to Node's
  * HTTP server (the full path) for the rest of its life, so malformed heads get Node's 400.
  * Outcomes, breakers, outlier detection, X-Forwarded-For, hop-by-hop removal and drain keep-alive
  * decisions are the same as forwarded-request.ts's (the exchange itself: fast-exchange.ts). One
@@ -93,6 +93,8 @@ class ClientConnection implements ExchangeHost {
   private done = false;
   /** given to Node's HTTP server: with `onread`, reads are pushed into the socket's stream for it */
   private handedOver = false;
+  /** bytes of the current request's body the client has still to send */
+  private bodyLeft = 0;
   /** SweepClock.stamp() of when the connection was accepted or its last answer finished: idle from then */
   private stamp: number;
   private readonly onData = (d: Buffer): void => { this.read(d); };
@@ -130,7 +132,11 @@ class ClientConnection implements ExchangeHost {
   read(d: Buffer): boolean {
     if (this.handedOver) return this.client.push(Buffer.from(d));
     if (this.done) return true; // the proxy closed its side (Connection: close): what the client still sends is dropped, as before with no 'data' listener
-    // no stamp here: a read starts an exchange (the idle check is off while one runs), waits pipelined behind one, or hands over
+    // no stamp here: a read starts an exchange (the idle check is off while one runs), carries its body, waits pipelined behind one, or hands over
+    if (this.bodyLeft > 0) {
+      d = this.body(d);
+      if (d.length === 0 || this.done) return true;
+    }
     this.buf = this.buf === null ? d : Buffer.concat([this.buf, d]);
     if (this.exchange === null) this.next();
     else if (this.buf.length > this.fp.o.maxHeaderSize) this.client.pause(); // a pipelining client waits for its answers
@@ -152,10 +158,30 @@ class ClientConnection implements ExchangeHost {
       this.fp.handOver(this.client, this.fp.owned(buf));
       return;
     }
-    this.buf = end + 4 === buf.length ? null : buf.subarray(end + 4);
-    this.exchange = new Exchange(this, head.method, head.upstreamHead);
+    this.bodyLeft = head.bodyLength;
+    this.exchange = new Exchange(this, head.method, head.upstreamHead, head.bodyLength > 0);
+    // the body bytes already here are queued before the attempt, so an answer the proxy gives at once
+    // (503, 502) knows whether the body is complete; what follows them waits in buf, where an answer
+    // that ends at once (finished() -> next()) finds it
+    const rest = end + 4 === buf.length ? null : buf.subarray(end + 4);
+    const after = rest === null ? null : this.bodyLeft > 0 ? this.body(rest) : rest;
+    this.buf = after !== null && after.length > 0 ? after : null;
     this.fp.o.busy(this.client, true);
     this.exchange.attempt(this.fp.ctx.upstreams.pick());
+  }
+
+  /** Passes the body bytes at the start of `d` to the exchange (a copy: `d` may be the shared read buffer); returns what follows them. */
+  private body(d: Buffer): Buffer {
+    const take = Math.min(this.bodyLeft, d.length);
+    this.bodyLeft -= take;
+    const ex = this.exchange;
+    if (ex !== null && !ex.requestBody(Buffer.from(d.subarray(0, take)), this.bodyLeft === 0)) this.client.pause();
+    return take === d.length ? d.subarray(d.length) : d.subarray(take);
+  }
+
+  /** The upstream takes body bytes again. */
+  bodyDrained(): void {
+    if (this.client.isPaused()) this.client.resume();
   }
 
   /** Compared by length first: a Set lookup would hash every request's path. */

@@ -21,6 +21,8 @@ export interface FastRequestHead {
   path: string;
   /** the head to send upstream, hop-by-hop fields left out and X-Forwarded-For set; ends with the blank line */
   upstreamHead: string;
+  /** Content-Length of the request's body (0: none); its bytes follow the head */
+  bodyLength: number;
 }
 
 /** Lengths of the header names either parser acts on: any other name is copied without being lower-cased. */
@@ -62,10 +64,10 @@ function namedHeader(head: string, start: number, colon: number): string {
 
 /**
  * Parses a complete request head (`head` is latin1 text up to, not including, the blank line).
- * Returns null unless it is an HTTP/1.1 request with an origin-form target, no body (no
- * Content-Length other than 0, no Transfer-Encoding), no Upgrade, no Expect, no `Connection`
- * other than keep-alive and no obs-fold: those go through Node's HTTP server. Kept lines are
- * copied as ranges of `head`, not line by line.
+ * Returns null unless it is an HTTP/1.1 request with an origin-form target, a body framed by
+ * Content-Length if any (no Transfer-Encoding, no differing Content-Lengths), no Upgrade, no Expect,
+ * no `Connection` other than keep-alive and no obs-fold: those go through Node's HTTP server.
+ * Kept lines are copied as ranges of `head`, not line by line.
  */
 export function parseRequestHead(head: string, remote: string): FastRequestHead | null {
   const crlf = head.indexOf('\r\n');
@@ -81,6 +83,7 @@ export function parseRequestHead(head: string, remote: string): FastRequestHead 
   let copyFrom = 0;
   let xff: string | undefined;
   let host = false;
+  let bodyLength: number | undefined;
   for (let start = lineEnd + 2; start < head.length;) {
     let end = head.indexOf('\r\n', start);
     if (end === -1) end = head.length;
@@ -90,7 +93,13 @@ export function parseRequestHead(head: string, remote: string): FastRequestHead 
     let drop = false;
     switch (name) {
       case '': break;
-      case 'content-length': if (head.slice(colon + 1, end).trim() !== '0') return null; drop = true; break;
+      case 'content-length': {
+        const v = head.slice(colon + 1, end).trim();
+        if (!isDigits(v) || (bodyLength !== undefined && bodyLength !== Number(v))) return null;
+        drop = bodyLength !== undefined || v === '0' || Number(v) === 0; // a duplicate is sent once; a 0 is not sent at all
+        bodyLength = Number(v);
+        break;
+      }
       case 'transfer-encoding': case 'upgrade': case 'expect': return null;
       case 'connection': if (head.slice(colon + 1, end).trim().toLowerCase() !== 'keep-alive') return null; drop = true; break;
       case 'x-forwarded-for': { const v = head.slice(colon + 1, end).trim(); xff = xff === undefined ? v : `${xff}, ${v}`; drop = true; break; }
@@ -103,7 +112,7 @@ export function parseRequestHead(head: string, remote: string): FastRequestHead 
   if (!host) return null;
   if (copyFrom < head.length) out += head.slice(copyFrom) + '\r\n';
   out += `x-forwarded-for: ${xff === undefined ? remote : `${xff}, ${remote}`}\r\n\r\n`;
-  return { method: head.slice(0, sp1), path: head.slice(sp1 + 1, sp2), upstreamHead: out };
+  return { method: head.slice(0, sp1), path: head.slice(sp1 + 1, sp2), upstreamHead: out, bodyLength: bodyLength ?? 0 };
 }
 
 /** How an upstream response's body ends. */

@@ -84,7 +84,7 @@ export const proxyConfigSchema = z.strictObject({
   /** on reload, old workers close their client connections at random moments within this window, not all at once */
   drainSpread: duration().default(1_000),
   /**
-   * plain keep-alive requests without a body go over raw sockets (fast-path.ts) instead of Node's
+   * plain keep-alive requests (a body framed by Content-Length included) go over raw sockets (fast-path.ts) instead of Node's
    * HTTP server and undici; everything else takes the full path. false: every request takes the full path
    */
   fastPath: z.boolean().default(true),

@@ -18,18 +18,23 @@ const BIG = Buffer.alloc(4 * 1024 * 1024, 'x');
 function rawUpstream(seen: string[]): Server {
   return createServer((s) => {
     let buf = '';
+    let stalled = false;
     s.on('data', (d) => {
       buf += d.toString('latin1');
       let end: number;
       while ((end = buf.indexOf('\r\n\r\n')) !== -1) {
         const head = buf.slice(0, end);
+        // stops reading for 300 ms once it sees this head: the proxy's writes of the body back up
+        if (head.startsWith('POST /sum-slowly') && !stalled) { stalled = true; s.pause(); setTimeout(() => s.resume(), 300); }
+        // answers on the head alone, before the body it announced, and closes
+        if (head.split(' ')[1] === '/early') { seen.push(head); s.end('HTTP/1.1 413 Payload Too Large\r\nContent-Length: 0\r\n\r\n'); buf = ''; break; }
         const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
         if (buf.length < end + 4 + length) break;
         const body = buf.slice(end + 4, end + 4 + length);
         buf = buf.slice(end + 4 + length);
         seen.push(head);
         const path = head.split(' ')[1]!;
-        if (path === '/sum') { const sum = createHash('sha256').update(body, 'latin1').digest('hex'); s.write(`HTTP/1.1 200 OK\r\nContent-Length: ${sum.length}\r\n\r\n${sum}`); continue; }
+        if (path === '/sum' || path === '/sum-slowly') { const sum = createHash('sha256').update(body, 'latin1').digest('hex'); s.write(`HTTP/1.1 200 OK\r\nContent-Length: ${sum.length}\r\n\r\n${sum}`); continue; }
         const answer = ANSWERS[path] ?? `HTTP/1.1 200 OK\r\nContent-Length: ${path.length}\r\n\r\n${path}`;
         if (path === '/big') { s.write(`HTTP/1.1 200 OK\r\nContent-Length: ${BIG.length}\r\n\r\n`); s.write(BIG); continue; }
         if (path === '/chunked') { s.write(answer.slice(0, 50)); setTimeout(() => s.write(answer.slice(50)), 5); } else s.write(answer);
@@ -133,9 +138,11 @@ describe('proxy fast path over raw sockets', function () {
     }
   });
 
-  it('hands requests it does not take to the full path: bodies, HTTP/1.0, admin paths', async () => {
-    const post = await exchange(worker.port, 'POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabcGET /cl HTTP/1.1\r\nHost: x\r\n\r\n', (t) => t.endsWith('hello'));
+  it('hands requests it does not take to the full path: chunked bodies, HTTP/1.0, admin paths', async () => {
+    const post = await exchange(worker.port, 'POST /sum HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\nGET /cl HTTP/1.1\r\nHost: x\r\n\r\n', (t) => t.endsWith('hello'));
     assert.equal(count(post.text, 'HTTP/1.1 200 OK'), 2);
+    assert.ok(post.text.includes(createHash('sha256').update('abc').digest('hex')), post.text);
+    assert.match(post.text, /\r\ndate: /i, 'answered by Node\'s HTTP server (the fast path adds no Date)');
     const old = await exchange(worker.port, 'GET /http10 HTTP/1.0\r\n\r\n');
     assert.ok(old.closed);
     assert.match(old.text, /^HTTP\/1\.1 200 OK[^]*\/http10$/);
@@ -156,20 +163,40 @@ describe('proxy fast path over raw sockets', function () {
     assert.equal(count(text, 'HTTP/1.1 200 OK'), 2);
   });
 
-  it('hands a large upload written in pieces to the full path without losing or reordering a byte', async () => {
-    const body = Buffer.alloc(1024 * 1024);
+  it('forwards a body with its request and serves the pipelined request after it', async () => {
+    const r = await exchange(worker.port, 'POST /sum HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhelloGET /cl HTTP/1.1\r\nHost: x\r\n\r\n', (t) => t.endsWith('hello') && t.includes('HTTP/1.1 200 OK\r\nContent-Length: 5'));
+    assert.ok(r.text.startsWith(`HTTP/1.1 200 OK\r\nContent-Length: 64\r\nconnection: keep-alive\r\nkeep-alive: timeout=65\r\n\r\n${createHash('sha256').update('hello').digest('hex')}`), r.text);
+    assert.doesNotMatch(r.text, /\r\ndate: /i, 'on the fast path');
+    assert.match(seen.filter((h) => h.startsWith('POST /sum')).at(-1)!, /\r\nContent-Length: 5\r\n/);
+  });
+
+  it('closes both connections when the upstream answers before the body it is still being sent', async () => {
+    const r = await new Promise<{ text: string; closed: boolean }>((resolve) => {
+      let text = '';
+      const s = connect(worker.port, '127.0.0.1', () => s.write('POST /early HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\nfirst bytes'));
+      s.on('data', (d) => { text += d.toString('latin1'); if (text.includes('\r\n\r\n')) s.write('x'.repeat(1000)); });
+      s.on('close', () => resolve({ text, closed: true }));
+      s.on('error', () => {});
+    });
+    assert.ok(r.closed);
+    assert.match(r.text, /^HTTP\/1\.1 413 Payload Too Large\r\nContent-Length: 0\r\nconnection: close\r\n\r\n$/);
+  });
+
+  for (const path of ['/sum', '/sum-slowly']) it(`forwards a large upload written in pieces without losing or reordering a byte${path === '/sum' ? '' : ', to an upstream that stops reading for a while'}`, async () => {
+    const body = Buffer.alloc(path === '/sum' ? 1024 * 1024 : 8 * 1024 * 1024);
     for (let i = 0; i < body.length; i++) body[i] = (i * 7 + (i >> 10)) & 0xff;
     const want = createHash('sha256').update(body).digest('hex');
     const text = await new Promise<string>((resolve) => {
       let out = '';
       const s = connect(worker.port, '127.0.0.1', async () => {
-        s.write(`POST /sum HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\n\r\n`);
+        s.write(`POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\n\r\n`);
         for (let at = 0; at < body.length; at += 100_000) { s.write(body.subarray(at, at + 100_000)); await new Promise((r) => setImmediate(r)); }
       });
       s.on('data', (d) => { out += d.toString('latin1'); if (out.endsWith(want) || out.length > 4096) { s.destroy(); resolve(out); } });
       s.on('close', () => resolve(out));
     });
     assert.ok(text.endsWith(want), text.slice(0, 300));
+    assert.doesNotMatch(text, /\r\ndate: /i, 'on the fast path (Node\'s HTTP server would add a Date)');
   });
 
   it('counts answers by outcome', async () => {

@@ -19,7 +19,8 @@ describe('fast path request head', () => {
   it('leaves to the full path what it does not fully understand', () => {
     const no = [
       'GET / HTTP/1.0\r\nHost: x', 'GET / HTTP/1.1', 'GET http://x/ HTTP/1.1\r\nHost: x', 'get / HTTP/1.1\r\nHost: x',
-      'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3', 'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked',
+      'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4', 'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3x', 'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked',
+      'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked',
       'GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade', 'GET / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue',
       'GET / HTTP/1.1\r\nHost: x\r\nConnection: close', 'GET / HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n folded', 'GET / HTTP/1.1\r\nHost: x\r\nBad Name: 1',
       'GET / HTTP/1.1\r\nHost: x\r\nX-A: a\x00b', 'GET / HTTP/1.1\r\nHost: x\r\nHost: y', 'GET /a b HTTP/1.1\r\nHost: x', 'GARBAGE', '',
@@ -28,7 +29,13 @@ describe('fast path request head', () => {
     // control characters other than HTAB anywhere in a value, its edges included (RFC 9110 5.5; an earlier parser trimmed VT/FF/CR off the edges first)
     no.push('GET / HTTP/1.1\r\nHost: x\r\nX-A: 1\r', 'GET / HTTP/1.1\r\nHost: x\r\nX-A: \v1', 'GET / HTTP/1.1\r\nHost: x\fy');
     for (const head of no) assert.equal(parseRequestHead(head, '127.0.0.1'), null, JSON.stringify(head));
-    assert.ok(parseRequestHead('DELETE /x HTTP/1.1\r\nHost: x\r\nContent-Length: 0', '::1'));
+    assert.equal(parseRequestHead('DELETE /x HTTP/1.1\r\nHost: x\r\nContent-Length: 0', '::1')?.bodyLength, 0);
+  });
+
+  it('takes a body framed by Content-Length: its length, the header kept once', () => {
+    const h = parseRequestHead('POST /u HTTP/1.1\r\nHost: x\r\nContent-Length: 12\r\ncontent-length: 12', '127.0.0.1');
+    assert.deepEqual([h?.method, h?.bodyLength, h?.upstreamHead], ['POST', 12, 'POST /u HTTP/1.1\r\nHost: x\r\nContent-Length: 12\r\nx-forwarded-for: 127.0.0.1\r\n\r\n']);
+    assert.equal(parseRequestHead('GET / HTTP/1.1\r\nHost: x', '::1')?.bodyLength, 0);
   });
 });
 
