@@ -123,10 +123,20 @@ export class Exchange implements UpstreamOwner {
     if (this.up !== null) this.fail(new Error('client went away'));
   }
 
-  /** Called by the sweep: fails the exchange if its upstream has been silent past headersTimeout (as undici's headers and body timeouts). */
+  /**
+   * Called by the sweep: fails the exchange if its upstream has been silent past headersTimeout (as
+   * undici's headers and body timeouts), or, while the request body is still coming, ends a client
+   * that sent nothing for that long.
+   */
   checkTimeout(): void {
     const up = this.up;
     if (up === null || !this.host.clock.expired(up.stamp, this.host.headersTimeout)) return;
+    if (!this.bodyDone && !this.waitingForUpDrain) {
+      // the client stopped sending its body (the upstream takes what comes): its fault, not the
+      // upstream's, so no breaker or outlier record; as a client that left (Node's full path ends it as an abort too)
+      this.host.client.destroy();
+      return;
+    }
     this.fail(this.head === null ? errorWithCode('headers timeout', 'UND_ERR_HEADERS_TIMEOUT') : errorWithCode('body timeout', 'UND_ERR_BODY_TIMEOUT'));
   }
 

@@ -24,6 +24,12 @@ import type { Upstream } from './upstream-set.ts';
 const CRLFCRLF = Buffer.from('\r\n\r\n');
 /** a client connection with no request in progress is closed after this long without a byte (as Node's HTTP server's keep-alive timeout, which the proxy advertises) */
 const CLIENT_IDLE_MS = 65_000;
+/**
+ * After the proxy closed its side (`Connection: close`), what the client still sends (the rest of a
+ * body the upstream did not wait for) is read and dropped, so its FIN is seen, for at most this long
+ * (nginx's lingering_close does the same, for 30 s by default).
+ */
+const LINGER_MS = 5_000;
 
 export interface FastPathOptions extends Omit<RawPoolOptions, 'readBuffer'> {
   headersTimeout: number;
@@ -95,6 +101,10 @@ class ClientConnection implements ExchangeHost {
   private handedOver = false;
   /** bytes of the current request's body the client has still to send */
   private bodyLeft = 0;
+  /** reading is paused until the upstream takes body bytes again (not for pipelining) */
+  private pausedForBody = false;
+  /** the proxy closed its side and drops what the client still sends, until LINGER_MS */
+  private lingering = false;
   /** SweepClock.stamp() of when the connection was accepted or its last answer finished: idle from then */
   private stamp: number;
   private readonly onData = (d: Buffer): void => { this.read(d); };
@@ -125,7 +135,7 @@ class ClientConnection implements ExchangeHost {
   /** The SweepClock's look: an idle client past its keep-alive time is closed; an exchange checks its upstream's silence. */
   sweep(): void {
     if (this.exchange !== null) this.exchange.checkTimeout();
-    else if (this.fp.clock.expired(this.stamp, CLIENT_IDLE_MS)) this.client.destroy();
+    else if (this.fp.clock.expired(this.stamp, this.lingering ? LINGER_MS : CLIENT_IDLE_MS)) this.client.destroy();
   }
 
   /** Bytes from the client, possibly a view of the shared read buffer; false stops reading (after a hand-over, as a stream's push). */
@@ -175,13 +185,15 @@ class ClientConnection implements ExchangeHost {
     const take = Math.min(this.bodyLeft, d.length);
     this.bodyLeft -= take;
     const ex = this.exchange;
-    if (ex !== null && !ex.requestBody(Buffer.from(d.subarray(0, take)), this.bodyLeft === 0)) this.client.pause();
+    if (ex !== null && !ex.requestBody(Buffer.from(d.subarray(0, take)), this.bodyLeft === 0)) { this.pausedForBody = true; this.client.pause(); }
     return take === d.length ? d.subarray(d.length) : d.subarray(take);
   }
 
   /** The upstream takes body bytes again. */
   bodyDrained(): void {
-    if (this.client.isPaused()) this.client.resume();
+    if (!this.pausedForBody) return; // paused for pipelining, or not at all: finished() resumes that
+    this.pausedForBody = false;
+    this.client.resume();
   }
 
   /** Compared by length first: a Set lookup would hash every request's path. */
@@ -194,7 +206,16 @@ class ClientConnection implements ExchangeHost {
   finished(keepOpen: boolean): void {
     this.endExchange();
     this.stamp = this.fp.clock.stamp();
-    if (!keepOpen) { this.done = true; this.leave(); this.client.end(); return; }
+    if (!keepOpen) {
+      // still in the sweep and still read (read() drops it all): the client's FIN ends it, or LINGER_MS does
+      this.done = true;
+      this.lingering = true;
+      this.client.end();
+      this.pausedForBody = false;
+      if (this.client.isPaused()) this.client.resume();
+      return;
+    }
+    this.pausedForBody = false;
     if (this.client.isPaused()) this.client.resume();
     this.next();
   }

@@ -94,7 +94,7 @@ export function parseRequestHead(head: string, remote: string): FastRequestHead 
     switch (name) {
       case '': break;
       case 'content-length': {
-        const v = head.slice(colon + 1, end).trim();
+        const v = owsValue(head, colon + 1, end);
         if (!isDigits(v) || (bodyLength !== undefined && bodyLength !== Number(v))) return null;
         drop = bodyLength !== undefined || v === '0' || Number(v) === 0; // a duplicate is sent once; a 0 is not sent at all
         bodyLength = Number(v);
@@ -159,7 +159,7 @@ export function parseResponseHead(head: string, method: string): ResponseHead | 
     const name = namedHeader(head, start, colon);
     let drop = false;
     if (name === 'content-length') {
-      const v = head.slice(colon + 1, end).trim();
+      const v = owsValue(head, colon + 1, end);
       if (!isDigits(v) || (length !== undefined && length !== Number(v))) return null;
       if (length !== undefined) drop = true; // an identical duplicate is sent once
       length = Number(v);
@@ -191,6 +191,17 @@ export function parseResponseHead(head: string, method: string): ResponseHead | 
 }
 
 const LENGTH_ZERO: BodyFraming = { kind: 'length', length: 0 };
+
+/**
+ * `head[from, to)` without the optional whitespace (SP, HTAB) around a field value: only that, since
+ * String.trim() also strips NBSP and other latin1 spaces a framing header must not carry (a
+ * Content-Length of "\u00a05" would frame a body by a value the upstream may read otherwise).
+ */
+function owsValue(head: string, from: number, to: number): string {
+  while (from < to && (head.charCodeAt(from) === 0x20 || head.charCodeAt(from) === 0x09)) from++;
+  while (to > from && (head.charCodeAt(to - 1) === 0x20 || head.charCodeAt(to - 1) === 0x09)) to--;
+  return head.slice(from, to);
+}
 
 /** 1 to 15 ASCII digits: a Content-Length a double holds exactly. */
 function isDigits(v: string): boolean {

@@ -81,6 +81,34 @@ describe('proxy fast path timeouts (checked by one sweep, not a timer per socket
     assert.ok(closedAt - answered >= KEEP_ALIVE_TIMEOUT_MS - 1, `closed ${closedAt - answered} ms after the answer`);
   });
 
+  it('ends a client that stops sending its body as a client abort, not an upstream failure', async () => {
+    const counts = async (): Promise<Record<string, number>> => {
+      const id = Math.floor(Math.random() * 1e9);
+      worker.onMessage({ t: 'snapshot', id });
+      for (let i = 0; i < 100; i++) {
+        const m = proxy.sent.find((x) => x.t === 'snapshot' && x.id === id);
+        if (m && m.t === 'snapshot') return { ...m.snap.requests };
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      throw new Error('no snapshot');
+    };
+    const before = await counts();
+    const r = await new Promise<{ text: string; ms: number }>((resolve) => {
+      const t0 = performance.now();
+      let text = '';
+      const s = connect(worker.port, '127.0.0.1', () => s.write('POST /silent HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n0123456789'));
+      s.on('data', (d) => { text += d.toString('latin1'); });
+      s.on('close', () => resolve({ text, ms: performance.now() - t0 }));
+      s.on('error', () => {});
+    });
+    // the proxy's side of the connection closes in the same process, maybe after this client saw it
+    let after = await counts();
+    for (let i = 0; i < 100 && after.client_abort === before.client_abort; i++) { await new Promise((res) => setTimeout(res, 10)); after = await counts(); }
+    assert.equal(r.text, '', 'no 502: the upstream did nothing wrong');
+    assert.ok(r.ms >= HEADERS_TIMEOUT_MS, `ended after ${r.ms} ms`);
+    assert.deepEqual([after.client_abort! - before.client_abort!, after.upstream_error! - before.upstream_error!], [1, 0]);
+  });
+
   it('does not leave a request waiting for its timeout when the upstream closes the idle connection as the request arrives', async () => {
     const client = connect(worker.port, '127.0.0.1');
     client.on('error', () => {});

@@ -27,6 +27,8 @@ function rawUpstream(seen: string[]): Server {
         // stops reading for 300 ms once it sees this head: the proxy's writes of the body back up
         if (head.startsWith('POST /sum-slowly') && !stalled) { stalled = true; s.pause(); setTimeout(() => s.resume(), 300); }
         // answers on the head alone, before the body it announced, and closes
+        // reads the head, stops reading and answers 413 after 200 ms, keeping its side open
+        if (head.split(' ')[1] === '/early-later') { seen.push(head); s.pause(); setTimeout(() => s.write('HTTP/1.1 413 Payload Too Large\r\nContent-Length: 0\r\n\r\n'), 200); buf = ''; break; }
         if (head.split(' ')[1] === '/early') { seen.push(head); s.end('HTTP/1.1 413 Payload Too Large\r\nContent-Length: 0\r\n\r\n'); buf = ''; break; }
         const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
         if (buf.length < end + 4 + length) break;
@@ -161,6 +163,31 @@ describe('proxy fast path over raw sockets', function () {
     });
     assert.ok(text.indexOf('/piece1') !== -1 && text.indexOf('/piece1') < text.indexOf('/piece2'), text);
     assert.equal(count(text, 'HTTP/1.1 200 OK'), 2);
+  });
+
+  it('after answering before the body ended, reads and drops the rest, so a client still sending is not left stuck', async () => {
+    // half-open: this client goes on sending after the proxy's FIN, as an upload that does not read its answer yet
+    const s = connect({ port: worker.port, host: '127.0.0.1', allowHalfOpen: true });
+    s.on('error', () => {});
+    await new Promise((r) => s.once('connect', r));
+    let text = '';
+    s.on('data', (d) => { text += d.toString('latin1'); });
+    const chunk = Buffer.alloc(64 * 1024, 'y');
+    /** Writes `n` chunks, each after the previous one drained; false if a drain does not come within 3 s. */
+    const pump = async (n: number, stopWhen: () => boolean): Promise<boolean> => {
+      for (let i = 0; i < n && !stopWhen(); i++) {
+        if (s.write(chunk)) continue;
+        const drained = await new Promise<boolean>((r) => { const t = setTimeout(() => r(false), 3_000); s.once('drain', () => { clearTimeout(t); r(true); }); });
+        if (!drained) return false;
+      }
+      return true;
+    };
+    s.write('POST /early-later HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000000\r\n\r\n');
+    await pump(100_000, () => text.includes('\r\n\r\n')); // the upstream stopped reading: this backs up until it answers
+    for (let i = 0; i < 100 && !text.includes('\r\n\r\n'); i++) await new Promise((r) => setTimeout(r, 20));
+    assert.match(text, /^HTTP\/1\.1 413 Payload Too Large\r\nContent-Length: 0\r\nconnection: close\r\n\r\n$/);
+    assert.ok(await pump(512, () => false), 'the proxy stopped reading: 32 MiB more did not drain');
+    s.destroy();
   });
 
   it('forwards a body with its request and serves the pipelined request after it', async () => {
