@@ -45,9 +45,12 @@ describe('tunnel scenarios on the local provider', function () {
     assert.ok(Math.max(...agents) === 201 && Math.min(...agents) <= 80, `the server went from a few agents to all 200 and the holder (saw ${agents.join(',')})`);
     const perAgent = r.scrape?.perUnit.find((f) => f.unit === 'agent');
     assert.ok(perAgent, 'a per-agent fit is reported');
-    assert.ok(perAgent.bytesPerUnit !== null && perAgent.bytesPerUnit > 0, `memory per agent is a positive figure: ${JSON.stringify(perAgent)}`);
-    assert.ok(perAgent.rSquared !== null && perAgent.rSquared >= 0.8, `R² ${perAgent.rSquared}`);
-    assert.ok(perAgent.distinctX >= 3 && perAgent.during === 'ramp');
+    // How well RSS follows the agent count is this machine's garbage collector at that moment (a clean
+    // CI run saw R² 0.27 once, after many runs at 0.8+): the figure belongs to the scenario's own run
+    // (reference-impl/tunnel/README.md, agent fleets). Here: a fit over the ramp's points, and a figure exactly when it is good.
+    assert.ok(perAgent.distinctX >= 3 && perAgent.during === 'ramp' && perAgent.slope !== null && perAgent.rSquared !== null, JSON.stringify(perAgent));
+    if (perAgent.poor === undefined) assert.ok(perAgent.bytesPerUnit !== null && perAgent.bytesPerUnit > 0 && perAgent.rSquared >= 0.8, `memory per agent is a positive figure: ${JSON.stringify(perAgent)}`);
+    else assert.equal(perAgent.bytesPerUnit, null, `a poor fit gives no figure: ${JSON.stringify(perAgent)}`);
     const perStream = r.scrape?.perUnit.find((f) => f.unit === 'stream');
     assert.ok(perStream && perStream.n > 0 && perStream.xMax !== null && perStream.xMax >= 100, `streams were held open: ${JSON.stringify(perStream)}`);
     assert.deepEqual(r.scrape?.components.map((c) => [c.component, c.failures, c.missing]), [['tunnel', 0, []]]);
