@@ -63,6 +63,57 @@ function namedHeader(head: string, start: number, colon: number): string {
 }
 
 /**
+ * The header lines of a head, for both parsers: next() moves to a line and checks it (`colon` is -1
+ * if it is not a plain `name: value`), `name` is set for the names the parsers act on; drop() leaves
+ * the line out of the copy, which is made of ranges of the head rather than line by line.
+ */
+class HeaderLines {
+  /** the current line's colon, -1 if the line is malformed */
+  colon = -1;
+  /** the current line's lower-cased name if a parser acts on it, else '' */
+  name = '';
+  private start = 0;
+  private end: number;
+  private copyFrom: number;
+
+  /** Lines start after `end + 2`; the copy is `out` followed by the head from `copyFrom`. */
+  constructor(private readonly head: string, end: number, private out: string, copyFrom: number) {
+    this.end = end;
+    this.copyFrom = copyFrom;
+  }
+
+  /** Moves to the next line; false past the last one. */
+  next(): boolean {
+    const head = this.head;
+    this.start = this.end + 2;
+    if (this.start >= head.length) return false;
+    let end = head.indexOf('\r\n', this.start);
+    if (end === -1) end = head.length;
+    this.end = end;
+    this.colon = headerColon(head, this.start, end);
+    this.name = this.colon === -1 ? '' : namedHeader(head, this.start, this.colon);
+    return true;
+  }
+
+  /** The current line's value, String.trim()med. */
+  value(): string { return this.head.slice(this.colon + 1, this.end).trim(); }
+
+  /** The current line's value without only the SP/HTAB around it (owsValue). */
+  owsValue(): string { return owsValue(this.head, this.colon + 1, this.end); }
+
+  /** Leaves the current line out of the copy. */
+  drop(): void {
+    this.out += this.head.slice(this.copyFrom, this.start);
+    this.copyFrom = this.end + 2;
+  }
+
+  /** The copy: every line not dropped, each ending in CRLF. */
+  copied(): string {
+    return this.copyFrom < this.head.length ? this.out + this.head.slice(this.copyFrom) + '\r\n' : this.out;
+  }
+}
+
+/**
  * Parses a complete request head (`head` is latin1 text up to, not including, the blank line).
  * Returns null unless it is an HTTP/1.1 request with an origin-form target, a body framed by
  * Content-Length if any (no Transfer-Encoding, no differing Content-Lengths), no Upgrade, no Expect,
@@ -79,38 +130,32 @@ export function parseRequestHead(head: string, remote: string): FastRequestHead 
   for (let i = 0; i < sp1; i++) { const c = head.charCodeAt(i); if (c < 0x41 || c > 0x5a) return null; }
   if (head.charCodeAt(sp1 + 1) !== 0x2f) return null;
   for (let i = sp1 + 1; i < sp2; i++) { const c = head.charCodeAt(i); if (c <= 0x20 || c >= 0x7f) return null; }
-  let out = '';
-  let copyFrom = 0;
   let xff: string | undefined;
   let host = false;
   let bodyLength: number | undefined;
-  for (let start = lineEnd + 2; start < head.length;) {
-    let end = head.indexOf('\r\n', start);
-    if (end === -1) end = head.length;
-    const colon = headerColon(head, start, end);
-    if (colon === -1) return null;
-    const name = namedHeader(head, start, colon);
+  const lines = new HeaderLines(head, lineEnd, '', 0);
+  while (lines.next()) {
+    if (lines.colon === -1) return null;
     let drop = false;
-    switch (name) {
+    switch (lines.name) {
       case '': break;
       case 'content-length': {
-        const v = owsValue(head, colon + 1, end);
+        const v = lines.owsValue();
         if (!isDigits(v) || (bodyLength !== undefined && bodyLength !== Number(v))) return null;
         drop = bodyLength !== undefined || v === '0' || Number(v) === 0; // a duplicate is sent once; a 0 is not sent at all
         bodyLength = Number(v);
         break;
       }
       case 'transfer-encoding': case 'upgrade': case 'expect': return null;
-      case 'connection': if (head.slice(colon + 1, end).trim().toLowerCase() !== 'keep-alive') return null; drop = true; break;
-      case 'x-forwarded-for': { const v = head.slice(colon + 1, end).trim(); xff = xff === undefined ? v : `${xff}, ${v}`; drop = true; break; }
+      case 'connection': if (lines.value().toLowerCase() !== 'keep-alive') return null; drop = true; break;
+      case 'x-forwarded-for': { const v = lines.value(); xff = xff === undefined ? v : `${xff}, ${v}`; drop = true; break; }
       case 'host': if (host) return null; host = true; break;
-      default: drop = isHopByHop(name);
+      default: drop = isHopByHop(lines.name);
     }
-    if (drop) { out += head.slice(copyFrom, start); copyFrom = end + 2; }
-    start = end + 2;
+    if (drop) lines.drop();
   }
   if (!host) return null;
-  if (copyFrom < head.length) out += head.slice(copyFrom) + '\r\n';
+  let out = lines.copied();
   out += `x-forwarded-for: ${xff === undefined ? remote : `${xff}, ${remote}`}\r\n\r\n`;
   return { method: head.slice(0, sp1), path: head.slice(sp1 + 1, sp2), upstreamHead: out, bodyLength: bodyLength ?? 0 };
 }
@@ -146,39 +191,35 @@ export function parseResponseHead(head: string, method: string): ResponseHead | 
   for (let i = 13; i < lineEnd; i++) { const c = head.charCodeAt(i); if (c === 0x0d || c === 0x0a) return null; }
   const http10 = minor === 0x30;
   const status = d0 * 100 + d1 * 10 + d2;
-  let out = http10 ? 'HTTP/1.1' : ''; // the client's hop is HTTP/1.1 whatever the upstream's
-  let copyFrom = http10 ? 8 : 0;
   let length: number | undefined;
   let te: string | undefined;
   let close = http10;
-  for (let start = lineEnd + 2; start < head.length;) {
-    let end = head.indexOf('\r\n', start);
-    if (end === -1) end = head.length;
-    const colon = headerColon(head, start, end);
-    if (colon === -1) return null;
-    const name = namedHeader(head, start, colon);
+  // the client's hop is HTTP/1.1 whatever the upstream's
+  const lines = new HeaderLines(head, lineEnd, http10 ? 'HTTP/1.1' : '', http10 ? 8 : 0);
+  while (lines.next()) {
+    if (lines.colon === -1) return null;
+    const name = lines.name;
     let drop = false;
     if (name === 'content-length') {
-      const v = owsValue(head, colon + 1, end);
+      const v = lines.owsValue();
       if (!isDigits(v) || (length !== undefined && length !== Number(v))) return null;
       if (length !== undefined) drop = true; // an identical duplicate is sent once
       length = Number(v);
     } else if (name === 'transfer-encoding') {
-      const v = head.slice(colon + 1, end).trim().toLowerCase();
+      const v = lines.value().toLowerCase();
       te = te === undefined ? v : `${te}, ${v}`;
       drop = true;
     } else if (name === 'connection') {
-      const v = head.slice(colon + 1, end).trim().toLowerCase();
+      const v = lines.value().toLowerCase();
       if (v.includes('close')) close = true;
       if (http10 && v.includes('keep-alive')) close = false;
       drop = true;
     } else if (name !== '') {
       drop = isHopByHop(name);
     }
-    if (drop) { out += head.slice(copyFrom, start); copyFrom = end + 2; }
-    start = end + 2;
+    if (drop) lines.drop();
   }
-  if (copyFrom < head.length) out += head.slice(copyFrom) + '\r\n';
+  let out = lines.copied();
   let framing: BodyFraming;
   if (method === 'HEAD' || status === 204 || status === 304 || status < 200) framing = LENGTH_ZERO;
   else if (te !== undefined) {
