@@ -56,13 +56,14 @@ export class Exchange implements UpstreamOwner {
   private keepOpen = true;
   /** made on the first backpressure only: most answers never need it */
   private onDrain: (() => void) | null = null;
-  /** request body bytes received before an upstream connection was acquired */
-  private pendingBody: Buffer[] = [];
+  /** request body bytes received before an upstream connection was acquired (made for a body only) */
+  private pendingBody: Buffer[] | null = null;
   private pendingBytes = 0;
   /** the client has sent the whole request body (true at once for a request without one) */
   private bodyDone: boolean;
   private waitingForUpDrain = false;
-  private readonly onUpDrain = (): void => { this.waitingForUpDrain = false; this.host.bodyDrained(); };
+  /** made on the first upload backpressure only, as onDrain */
+  private onUpDrain: (() => void) | null = null;
 
   /** `hasBody`: the request has a body (Content-Length > 0), whose bytes come through requestBody() */
   constructor(private readonly host: ExchangeHost, private readonly method: string, private readonly requestHead: string, private readonly hasBody = false) {
@@ -83,9 +84,9 @@ export class Exchange implements UpstreamOwner {
     c.owner = this;
     c.stamp = this.host.clock.stamp();
     let ok = c.socket.write(this.requestHead, 'latin1');
-    if (this.pendingBytes > 0) {
+    if (this.pendingBody !== null) {
       for (const b of this.pendingBody) ok = c.socket.write(b);
-      this.pendingBody = [];
+      this.pendingBody = null;
       this.pendingBytes = 0;
       if (ok) this.host.bodyDrained(); else this.waitForUpDrain(c);
     }
@@ -100,7 +101,7 @@ export class Exchange implements UpstreamOwner {
     if (this.done) return true; // answered already: the rest of the body is dropped, and the connection closes
     const up = this.up;
     if (up === null) {
-      this.pendingBody.push(chunk);
+      (this.pendingBody ??= []).push(chunk);
       this.pendingBytes += chunk.length;
       return this.pendingBytes < MAX_PENDING_BODY;
     }
@@ -113,6 +114,7 @@ export class Exchange implements UpstreamOwner {
   private waitForUpDrain(up: UpstreamConnection): void {
     if (this.waitingForUpDrain) return;
     this.waitingForUpDrain = true;
+    this.onUpDrain ??= () => { this.waitingForUpDrain = false; this.host.bodyDrained(); };
     up.socket.once('drain', this.onUpDrain);
   }
 
@@ -254,7 +256,7 @@ export class Exchange implements UpstreamOwner {
     up.owner = null;
     if (up.socket.isPaused()) up.socket.resume();
     if (this.waitingForDrain) { this.waitingForDrain = false; this.host.client.off('drain', this.onDrain!); }
-    if (this.waitingForUpDrain) { this.waitingForUpDrain = false; up.socket.off('drain', this.onUpDrain); }
+    if (this.waitingForUpDrain) { this.waitingForUpDrain = false; up.socket.off('drain', this.onUpDrain!); }
     return up;
   }
 
