@@ -62,29 +62,30 @@ export async function startProxyWorker(setup: WorkerSetup, send: (msg: ToPrimary
     },
   };
 
+  /** A request starts (true) or its answer ended (false) on `socket`: in-flight count and the connection's idle bookkeeping, for both paths. */
+  const busy = (socket: Socket, starts: boolean): void => {
+    const c = connections.get(socket);
+    if (starts) { inFlight++; if (c) c.busy++; return; }
+    inFlight--;
+    if (c) { c.busy--; c.idleSince = performance.now(); }
+  };
+
   // With the fast path the port is a plain net.Server; Node's HTTP server never listens and only
   // gets the connections the fast path hands over.
   const fast = config.fastPath ? new FastPath(ctx, server, {
     connections: config.pool.connections, keepAliveTimeout: config.pool.keepAliveTimeout, connectTimeout: config.pool.connectTimeout,
     readBufferSize: config.buffers.highWaterMark, headersTimeout: config.pool.headersTimeout, maxHeaderSize: config.buffers.maxHeaderSize,
     adminPaths: [config.admin.healthPath, config.admin.metricsPath],
-    busy(socket, busy) {
-      const c = connections.get(socket);
-      if (busy) { inFlight++; if (c) c.busy++; return; }
-      inFlight--;
-      if (c) { c.busy--; c.idleSince = performance.now(); }
-    },
+    busy,
   }) : null;
   const front: NetServer = fast === null ? server : createNetServer({ noDelay: true, pauseOnConnect: true, highWaterMark: config.buffers.highWaterMark } as object, (socket) => { track(fast.accept(socket)); });
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    inFlight++;
-    const conn = connections.get(req.socket);
-    if (conn) conn.busy++;
+    const socket = req.socket;
+    busy(socket, true);
     let forwarded: ForwardedRequest | undefined;
     res.once('close', () => {
-      inFlight--;
-      if (conn) { conn.busy--; conn.idleSince = performance.now(); }
+      busy(socket, false);
       forwarded?.clientClosed();
     });
     if (draining && !keepAlive(req.socket)) res.shouldKeepAlive = false;
